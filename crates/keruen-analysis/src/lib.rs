@@ -1,0 +1,1 @@
+//! keruen-analysis (to be written).

@@ -1,0 +1,1 @@
+//! keruen-export (to be written).

@@ -1,0 +1,1 @@
+//! keruen-extract (to be written).

@@ -1,0 +1,1 @@
+//! keruen-gazetteer (to be written).

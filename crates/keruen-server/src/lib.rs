@@ -1,0 +1,1 @@
+//! keruen-server (to be written).

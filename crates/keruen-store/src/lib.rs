@@ -1,0 +1,1 @@
+//! keruen-store (to be written).
