@@ -259,21 +259,21 @@ impl Entity {
                 ));
             }
         }
-        if let Some(c) = &self.coordinates {
-            if !(-90.0..=90.0).contains(&c.lat) || !(-180.0..=180.0).contains(&c.lon) {
-                return Err(ModelError::invalid(
-                    "coordinates",
-                    format!("({}, {}) is not a latitude/longitude pair", c.lat, c.lon),
-                ));
-            }
+        if let Some(c) = &self.coordinates
+            && (!(-90.0..=90.0).contains(&c.lat) || !(-180.0..=180.0).contains(&c.lon))
+        {
+            return Err(ModelError::invalid(
+                "coordinates",
+                format!("({}, {}) is not a latitude/longitude pair", c.lat, c.lon),
+            ));
         }
-        if let Some(code) = &self.country {
-            if !is_iso_alpha2(code) {
-                return Err(ModelError::invalid(
-                    "country",
-                    format!("`{code}` is not an ISO 3166-1 alpha-2 code"),
-                ));
-            }
+        if let Some(code) = &self.country
+            && !is_iso_alpha2(code)
+        {
+            return Err(ModelError::invalid(
+                "country",
+                format!("`{code}` is not an ISO 3166-1 alpha-2 code"),
+            ));
         }
         Ok(())
     }

@@ -31,7 +31,7 @@ mod source;
 mod text_facts;
 mod vocab;
 
-pub use edtf::{Day, Edtf, EdtfError};
+pub use edtf::{Day, Edtf, EdtfDate, EdtfError, EdtfValue, IntervalEnd, Qualifier, Season};
 pub use entity::{Coordinates, Entity, EntityKind, Name, NameForm, Script};
 pub use error::ModelError;
 pub use event::{Event, Participant, Role};
@@ -45,3 +45,28 @@ pub type Result<T> = std::result::Result<T, ModelError>;
 
 /// ISO 3166-1 alpha-2 codes of the five Central Asian states, in alphabetical order.
 pub const CENTRAL_ASIA: [&str; 5] = ["KG", "KZ", "TJ", "TM", "UZ"];
+
+/// One line of a JSONL import or export: a source, an entity or an event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "record", rename_all = "lowercase")]
+// Records are streamed one at a time, never stored in bulk: boxing would buy nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum Record {
+    /// A source.
+    Source(Source),
+    /// An entity.
+    Entity(Entity),
+    /// An event.
+    Event(Event),
+}
+
+/// One numbered record of an import file, or what is wrong with that line.
+#[derive(Debug, Clone)]
+pub struct RecordLine {
+    /// 1-based line (or CSV row) number.
+    pub line: usize,
+    /// The record, or a message saying what is wrong with the line.
+    pub record: std::result::Result<Record, String>,
+    /// The raw line, kept for a rejects file.
+    pub raw: String,
+}

@@ -35,10 +35,12 @@ pub struct ArchivalUnit {
 /// A document or archival unit that facts are taken from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Source {
-    /// Stable identifier; see [`Source::derive_id`].
+    /// Stable identifier; see [`Source::derive_id`]. Derived when absent on import.
+    #[serde(default)]
     pub id: String,
     /// SHA-256 of the text (or, for a source without text, of its bibliographic
-    /// fields): the source's identity.
+    /// fields): the source's identity. Computed on import.
+    #[serde(default)]
     pub sha256: String,
     /// CSL type: `article-journal`, `book`, `chapter`, `webpage`, `article-newspaper`,
     /// `report`, `manuscript` (archival unit), `legislation`, `document`.
@@ -195,12 +197,12 @@ impl Source {
                 "must be 64 hexadecimal digits",
             ));
         }
-        if let Some(a) = &self.archival {
-            if a.fond.trim().is_empty() {
-                return Err(ModelError::Missing {
-                    field: "archival.fond",
-                });
-            }
+        if let Some(a) = &self.archival
+            && a.fond.trim().is_empty()
+        {
+            return Err(ModelError::Missing {
+                field: "archival.fond",
+            });
         }
         if self.author.iter().any(|a| a.family.trim().is_empty()) {
             return Err(ModelError::invalid(

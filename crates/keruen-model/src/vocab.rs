@@ -121,6 +121,8 @@ impl EventType {
     }
 }
 
+// The vocabulary macro derives for every enum alike, so the default is written out.
+#[allow(clippy::derivable_impls)]
 impl Default for EventStatus {
     fn default() -> Self {
         EventStatus::Held

@@ -1,1 +1,86 @@
-//! keruen-store (to be written).
+//! keruen-store owns persistence: the [`Store`] trait and its SQLite implementation
+//! ([`SqliteStore`]), the versioned migrations compiled into the binary, full-text
+//! search over transliteration-folded text, and the append-only audit log.
+//!
+//! Every write runs in one transaction and appends to the audit log in that same
+//! transaction, so that a crash leaves either everything or nothing. Writes are
+//! idempotent: a source is identified by the SHA-256 of its text, an event or entity
+//! by its key and the hash of its content; writing the same record twice adds nothing.
+//!
+//! The store never parses documents: it receives [`keruen_model::Record`]s and
+//! [`IngestBundle`]s built by the layers above.
+//!
+//! ```
+//! use keruen_store::{SqliteStore, Store, SearchQuery};
+//! let dir = tempfile::tempdir().unwrap();
+//! let store = SqliteStore::create(dir.path().join("k.db")).unwrap();
+//! let hits = store.search(&SearchQuery::default()).unwrap();
+//! assert_eq!(hits.total, 0);
+//! ```
+#![warn(missing_docs)]
+
+mod error;
+mod query;
+mod sqlite;
+
+pub use error::{Result, StoreError};
+pub use query::{
+    AuditEntry, EntityHit, EventHit, Facet, Facets, ImportOptions, ImportReport, IngestBundle,
+    IngestReport, Rejected, SearchPlan, SearchQuery, SearchResults, SourceHit, Stats,
+};
+pub use sqlite::SqliteStore;
+
+use keruen_model::{Entity, Event, Record, RecordLine, Source};
+
+/// The operations every backend offers. Implementations are safe to share between
+/// threads; each method is one transaction.
+pub trait Store: Send + Sync {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+
+    /// Writes the reference entities of the gazetteer, replacing earlier versions of
+    /// them. Returns how many were new or changed.
+    fn seed_gazetteer(&self, entities: &[Entity]) -> Result<usize>;
+
+    /// Imports records in one transaction. A bad record aborts the whole import
+    /// (nothing is written) unless `options.skip_invalid`, in which case it is passed
+    /// to `rejected` and the rest are imported.
+    fn import(
+        &self,
+        records: &mut dyn Iterator<Item = RecordLine>,
+        options: &ImportOptions,
+        rejected: &mut dyn FnMut(Rejected),
+    ) -> Result<ImportReport>;
+
+    /// Stores a source and everything extracted from it, as candidates, in one
+    /// transaction. A source whose text is already stored adds nothing.
+    fn ingest(&self, bundle: &IngestBundle) -> Result<IngestReport>;
+
+    /// The event with this key, with its evidence.
+    fn event(&self, key: &str) -> Result<Option<Event>>;
+    /// The entity with this key.
+    fn entity(&self, key: &str) -> Result<Option<Entity>>;
+    /// The source with this key.
+    fn source(&self, key: &str) -> Result<Option<Source>>;
+
+    /// Events matching the query, with facet counts.
+    fn search(&self, query: &SearchQuery) -> Result<SearchResults>;
+
+    /// Every source, imported or ingested entity (not the gazetteer's) and event, in a
+    /// stable order: sources, then entities, then events, each by insertion.
+    fn export(&self, sink: &mut dyn FnMut(Record) -> Result<()>) -> Result<()>;
+
+    /// Counts of what the database holds.
+    fn stats(&self) -> Result<Stats>;
+
+    /// The audit entries of one item (event, entity, source key), oldest first.
+    fn history(&self, item: &str) -> Result<Vec<AuditEntry>>;
+}
+
+/// The current time as RFC 3339 UTC, for the audit log.
+pub(crate) fn now() -> String {
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Millisecond)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}

@@ -1,0 +1,75 @@
+use std::path::PathBuf;
+
+/// What went wrong in the store. Messages say what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file exists but is not a keruen database.
+    #[error("{path}: not a keruen database ({detail}); refusing to touch it")]
+    NotKeruen {
+        /// The file.
+        path: PathBuf,
+        /// What was found instead.
+        detail: String,
+    },
+    /// The database was written by a newer keruen.
+    #[error(
+        "{path}: database schema v{found} is newer than this keruen (v{supported}): upgrade keruen"
+    )]
+    SchemaTooNew {
+        /// The file.
+        path: PathBuf,
+        /// Schema version in the file.
+        found: i64,
+        /// Newest version this build knows.
+        supported: i64,
+    },
+    /// No database at the path.
+    #[error("{0}: no keruen database here; create one with `keruen init`")]
+    Missing(PathBuf),
+    /// A record of an import is invalid; nothing was written.
+    #[error("line {line}: {message}")]
+    Invalid {
+        /// 1-based line (or row) number in the input.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A key is unknown.
+    #[error("no {kind} with id `{key}`")]
+    NotFound {
+        /// event, entity, source, user, …
+        kind: &'static str,
+        /// The key asked for.
+        key: String,
+    },
+    /// The actor may not make this change.
+    #[error("{actor} may not {action}: {reason}")]
+    Forbidden {
+        /// Who tried.
+        actor: String,
+        /// What they tried.
+        action: String,
+        /// Why not.
+        reason: String,
+    },
+    /// A change conflicts with the stored state.
+    #[error("{0}")]
+    Conflict(String),
+    /// SQLite failed.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// Stored JSON could not be read back.
+    #[error("stored record is corrupt: {0}")]
+    Json(#[from] serde_json::Error),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// Result with the store's error.
+pub type Result<T> = std::result::Result<T, StoreError>;

@@ -1,0 +1,299 @@
+//! The store's request and answer types, shared by every backend.
+use keruen_gazetteer::fold::fold;
+use keruen_model::{
+    Annotation, ArchivalRef, Citation, Edtf, Entity, EntityKind, Event, EventStatus, EventType,
+    Reference, Sector, Source,
+};
+use serde::{Deserialize, Serialize};
+
+/// How to import.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// Import the good records and report the bad ones instead of aborting.
+    pub skip_invalid: bool,
+    /// Who is importing (`user:NAME`).
+    pub actor: String,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            skip_invalid: false,
+            actor: "user:admin".into(),
+        }
+    }
+}
+
+/// A record that was not imported, and why.
+#[derive(Debug, Clone)]
+pub struct Rejected {
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong.
+    pub reason: String,
+    /// The raw line.
+    pub raw: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    /// New sources.
+    pub sources: u64,
+    /// New entities.
+    pub entities: u64,
+    /// New events.
+    pub events: u64,
+    /// Records already present, unchanged.
+    pub unchanged: u64,
+    /// Records rejected (only with `skip_invalid`).
+    pub rejected: u64,
+}
+
+/// A source and everything extracted from it, ready to store as candidates.
+#[derive(Debug, Clone)]
+pub struct IngestBundle {
+    /// The source, with its text.
+    pub source: Source,
+    /// Entities that the gazetteer lacks (found by shape).
+    pub new_entities: Vec<Entity>,
+    /// Candidate events, each with one piece of evidence pointing at the source.
+    pub events: Vec<Event>,
+    /// Spans for highlighting.
+    pub annotations: Vec<Annotation>,
+    /// Archival references.
+    pub archival_refs: Vec<ArchivalRef>,
+    /// In-text citations.
+    pub citations: Vec<Citation>,
+    /// Bibliography entries.
+    pub references: Vec<Reference>,
+    /// Who extracted it (`keruen-extract@VERSION`).
+    pub actor: String,
+}
+
+/// What an ingest did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IngestReport {
+    /// The source's key.
+    pub source: String,
+    /// Whether the source was new.
+    pub new: bool,
+    /// Candidate events stored.
+    pub events: u64,
+    /// Entities created.
+    pub entities: u64,
+}
+
+/// A search over events.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SearchQuery {
+    /// Free text: names of states, places, people, organisations in any script, and
+    /// words of titles.
+    pub text: Option<String>,
+    /// Only these types.
+    pub types: Vec<EventType>,
+    /// Only events in which all these states take part (ISO codes).
+    pub countries: Vec<String>,
+    /// Only events that can fall on or after the start of this date.
+    pub from: Option<Edtf>,
+    /// Only events that can fall on or before the end of this date.
+    pub to: Option<Edtf>,
+    /// Only these sectors.
+    pub sectors: Vec<Sector>,
+    /// Only these statuses.
+    pub statuses: Vec<EventStatus>,
+    /// Include candidate (unreviewed) events; accepted only otherwise.
+    pub include_candidates: bool,
+    /// At most this many hits (default 20, at most 500).
+    pub limit: Option<usize>,
+    /// Continue after this cursor (from [`SearchResults::next`]).
+    pub cursor: Option<String>,
+    /// Compute facet counts.
+    pub facets: bool,
+}
+
+/// One event in a result list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventHit {
+    /// Event key.
+    pub id: String,
+    /// Type.
+    #[serde(rename = "type")]
+    pub event_type: EventType,
+    /// Title.
+    pub title: Option<String>,
+    /// EDTF date.
+    pub date: Option<String>,
+    /// ISO codes of the states taking part.
+    pub countries: Vec<String>,
+    /// Held, planned, cancelled.
+    pub status: EventStatus,
+    /// candidate / accepted / rejected.
+    pub review: String,
+}
+
+/// A count for one value of a facet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facet {
+    /// The value (type name, ISO code, year, …).
+    pub value: String,
+    /// Matching events.
+    pub count: u64,
+}
+
+/// Facet counts over all matches (not only the page shown).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facets {
+    /// By event type.
+    pub types: Vec<Facet>,
+    /// By state.
+    pub countries: Vec<Facet>,
+    /// By year.
+    pub years: Vec<Facet>,
+    /// By sector.
+    pub sectors: Vec<Facet>,
+    /// By status.
+    pub statuses: Vec<Facet>,
+}
+
+/// An entity whose name matches the search text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityHit {
+    /// Entity key.
+    pub id: String,
+    /// Kind.
+    pub kind: EntityKind,
+    /// English display name.
+    pub name_en: String,
+    /// Russian display name.
+    pub name_ru: String,
+    /// The name that matched.
+    pub matched: String,
+}
+
+/// A source whose title or text matches the search text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceHit {
+    /// Source key.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Authors for display.
+    pub authors: Option<String>,
+    /// EDTF of publication.
+    pub issued: Option<String>,
+}
+
+/// The answer to a [`SearchQuery`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// All matching events.
+    pub total: u64,
+    /// This page, in date order (undated last), ties broken by insertion order.
+    pub hits: Vec<EventHit>,
+    /// Cursor for the next page, if any.
+    pub next: Option<String>,
+    /// Facet counts, when asked for.
+    pub facets: Option<Facets>,
+    /// Entities whose names the text matched.
+    pub entities: Vec<EntityHit>,
+    /// Sources whose title or text matched.
+    pub sources: Vec<SourceHit>,
+    /// Folded words of the text that matched no entity and were searched as words.
+    pub words: Vec<String>,
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// Sequence number.
+    pub id: i64,
+    /// When (RFC 3339 UTC).
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// What kind of change.
+    pub action: String,
+    /// The key of what changed.
+    pub item: String,
+    /// State before (JSON), if any.
+    pub before: Option<serde_json::Value>,
+    /// State after (JSON), if any.
+    pub after: Option<serde_json::Value>,
+    /// Why, when given.
+    pub reason: Option<String>,
+}
+
+/// Counts of what a database holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    /// Sources.
+    pub sources: u64,
+    /// Entities by kind.
+    pub entities: Vec<Facet>,
+    /// Events (not merged away).
+    pub events: u64,
+    /// Events by review status.
+    pub events_by_review: Vec<Facet>,
+    /// Events by type.
+    pub events_by_type: Vec<Facet>,
+    /// Earliest and latest event year.
+    pub years: Option<(i32, i32)>,
+    /// Pieces of evidence.
+    pub evidence: u64,
+    /// Archival references.
+    pub archival_refs: u64,
+    /// Citations.
+    pub citations: u64,
+    /// Audit log entries.
+    pub audit: u64,
+}
+
+/// How the free text of a search is split: word sequences that are names of entities
+/// (which then must take part in, or be the place of, a matching event) and the other
+/// words (which must occur in the event's title or description).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SearchPlan {
+    /// Folded words of the query.
+    pub words: Vec<String>,
+}
+
+impl SearchPlan {
+    /// The longest word sequence first: folded n-grams of up to five words, with
+    /// their word ranges, for looking up entity names.
+    pub fn ngrams(&self) -> Vec<(usize, usize, String)> {
+        let mut out = Vec::new();
+        for n in (1..=self.words.len().min(5)).rev() {
+            for start in 0..=self.words.len() - n {
+                out.push((start, start + n, self.words[start..start + n].join(" ")));
+            }
+        }
+        out
+    }
+
+    /// Splits a query's text into folded words.
+    pub fn new(text: &str) -> Self {
+        SearchPlan {
+            words: fold(text)
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ngrams_are_longest_first() {
+        let plan = SearchPlan::new("Days of Culture, Алматы");
+        assert_eq!(plan.words, vec!["days", "of", "culture", "almaty"]);
+        let grams = plan.ngrams();
+        assert_eq!(grams[0], (0, 4, "days of culture almaty".to_string()));
+        assert_eq!(grams.last().unwrap(), &(3, 4, "almaty".to_string()));
+        assert_eq!(grams.len(), 10);
+    }
+}

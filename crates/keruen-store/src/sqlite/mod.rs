@@ -1,0 +1,299 @@
+//! The SQLite backend: one file, WAL, foreign keys on, migrations compiled in.
+//!
+//! One writer connection behind a mutex (SQLite allows one writer at a time anyway)
+//! and a small pool of reader connections, which WAL lets run beside the writer.
+mod read;
+mod search;
+mod write;
+
+use crate::{
+    AuditEntry, ImportOptions, ImportReport, IngestBundle, IngestReport, Rejected, Result,
+    SearchQuery, SearchResults, Stats, Store, StoreError,
+};
+use keruen_model::{Entity, Event, Record, RecordLine, Source};
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// `application_id` written into every keruen database: "KRUN".
+const APPLICATION_ID: i64 = 0x4B52_554E;
+
+/// The migrations, in order; the schema version is the number applied.
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];
+
+/// Newest schema version this build knows.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Readers kept open for reuse.
+const MAX_IDLE_READERS: usize = 16;
+
+/// A keruen database in one SQLite file.
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl SqliteStore {
+    /// Creates a new database at `path` (or opens it if it is already a keruen
+    /// database) and brings its schema up to date.
+    pub fn create(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        if path.exists() {
+            check_is_keruen(&path)?;
+        }
+        let conn = Connection::open(&path)?;
+        configure(&conn)?;
+        migrate(&conn, &path)?;
+        Ok(SqliteStore {
+            path,
+            writer: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Opens an existing keruen database; refuses a file that is not one, or that a
+    /// newer keruen wrote, without modifying it. Migrates an older schema.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        if !path.exists() {
+            return Err(StoreError::Missing(path));
+        }
+        check_is_keruen(&path)?;
+        Self::create(path)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `PRAGMA integrity_check` and returns its verdict (`ok` when sound).
+    pub fn integrity_check(&self) -> Result<String> {
+        let conn = self.writer.lock().expect("writer poisoned");
+        Ok(conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// Runs `f` on the writer connection inside one transaction (IMMEDIATE, so that
+    /// concurrent writers queue instead of failing mid-way).
+    pub(crate) fn write<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction) -> Result<T>,
+    ) -> Result<T> {
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = rusqlite::Transaction::new(&mut conn, rusqlite::TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `f` on a reader connection.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = match self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop() {
+            Some(c) => c,
+            None => {
+                let c = Connection::open_with_flags(
+                    &self.path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                        | OpenFlags::SQLITE_OPEN_URI,
+                )?;
+                c.busy_timeout(std::time::Duration::from_secs(10))?;
+                c.pragma_update(None, "cache_size", -32_000)?;
+                c
+            }
+        };
+        let out = f(&conn);
+        let mut idle = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.len() < MAX_IDLE_READERS {
+            idle.push(conn);
+        }
+        out
+    }
+}
+
+/// Refuses a file that is not a keruen database or is newer than this build, by
+/// reading its header only (read-only connection: the file is never modified).
+fn check_is_keruen(path: &Path) -> Result<()> {
+    let meta = std::fs::metadata(path).map_err(|e| StoreError::Io {
+        path: path.into(),
+        source: e,
+    })?;
+    if meta.is_dir() {
+        return Err(StoreError::NotKeruen {
+            path: path.into(),
+            detail: "it is a directory".into(),
+        });
+    }
+    if meta.len() == 0 {
+        // An empty file is what `touch` leaves; SQLite treats it as a new database.
+        return Ok(());
+    }
+    let mut header = [0u8; 16];
+    {
+        use std::io::Read;
+        let mut f = std::fs::File::open(path).map_err(|e| StoreError::Io {
+            path: path.into(),
+            source: e,
+        })?;
+        let n = f.read(&mut header).map_err(|e| StoreError::Io {
+            path: path.into(),
+            source: e,
+        })?;
+        if n < 16 || &header != b"SQLite format 3\0" {
+            return Err(StoreError::NotKeruen {
+                path: path.into(),
+                detail: "it is not an SQLite file".into(),
+            });
+        }
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+    if app != APPLICATION_ID && !(app == 0 && tables == 0) {
+        return Err(StoreError::NotKeruen {
+            path: path.into(),
+            detail: if tables > 0 {
+                format!("an SQLite database with {tables} objects of another application")
+            } else {
+                "an SQLite database of another application".into()
+            },
+        });
+    }
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            path: path.into(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "cache_size", -64_000)?;
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+    Ok(())
+}
+
+fn migrate(conn: &Connection, path: &Path) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            path: path.into(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let target = i as i64 + 1;
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE; {sql}\nPRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {target}; COMMIT;"
+        ))
+        .inspect_err(|_| {
+            let _ = conn.execute_batch("ROLLBACK");
+        })?;
+    }
+    Ok(())
+}
+
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn seed_gazetteer(&self, entities: &[Entity]) -> Result<usize> {
+        self.write(|tx| write::seed_gazetteer(tx, entities))
+    }
+
+    fn import(
+        &self,
+        records: &mut dyn Iterator<Item = RecordLine>,
+        options: &ImportOptions,
+        rejected: &mut dyn FnMut(Rejected),
+    ) -> Result<ImportReport> {
+        self.write(|tx| write::import(tx, records, options, rejected))
+    }
+
+    fn ingest(&self, bundle: &IngestBundle) -> Result<IngestReport> {
+        self.write(|tx| write::ingest(tx, bundle))
+    }
+
+    fn event(&self, key: &str) -> Result<Option<Event>> {
+        self.read(|c| read::event(c, key))
+    }
+
+    fn entity(&self, key: &str) -> Result<Option<Entity>> {
+        self.read(|c| read::entity(c, key))
+    }
+
+    fn source(&self, key: &str) -> Result<Option<Source>> {
+        self.read(|c| read::source(c, key))
+    }
+
+    fn search(&self, query: &SearchQuery) -> Result<SearchResults> {
+        self.read(|c| search::search(c, query))
+    }
+
+    fn export(&self, sink: &mut dyn FnMut(Record) -> Result<()>) -> Result<()> {
+        self.read(|c| read::export(c, sink))
+    }
+
+    fn stats(&self) -> Result<Stats> {
+        self.read(read::stats)
+    }
+
+    fn history(&self, item: &str) -> Result<Vec<AuditEntry>> {
+        self.read(|c| read::history(c, item))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_a_foreign_sqlite_file_without_touching_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("other.db");
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+            .unwrap();
+        drop(c);
+        let before = std::fs::read(&path).unwrap();
+        let err = SqliteStore::open(&path).err().unwrap();
+        assert!(err.to_string().contains("not a keruen database"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn refuses_a_newer_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.db");
+        drop(SqliteStore::create(&path).unwrap());
+        let c = Connection::open(&path).unwrap();
+        c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        drop(c);
+        let err = SqliteStore::open(&path).err().unwrap();
+        assert!(matches!(err, StoreError::SchemaTooNew { .. }), "{err}");
+        assert!(err.to_string().contains("upgrade keruen"), "{err}");
+    }
+
+    #[test]
+    fn create_is_idempotent_and_sets_the_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.db");
+        drop(SqliteStore::create(&path).unwrap());
+        let store = SqliteStore::create(&path).unwrap();
+        let v: i64 = store
+            .read(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+    }
+}

@@ -1,0 +1,167 @@
+//! Command-line interface: every command and flag, with its help text.
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// keruen — a knowledge base of cultural, educational and scientific cooperation
+/// between Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan, Uzbekistan and their
+/// partners. Every fact keeps its source.
+#[derive(Parser, Debug)]
+#[command(name = "keruen", version, about, long_about = None, propagate_version = true)]
+#[command(
+    after_help = "Start with `keruen demo` to build a demo database and open it in a browser.\n\
+Run `keruen COMMAND --help` for the options of one command."
+)]
+pub struct Cli {
+    /// The database: a file path (SQLite).
+    #[arg(
+        long,
+        global = true,
+        env = "KERUEN_DB",
+        default_value = "keruen.db",
+        value_name = "PATH"
+    )]
+    pub db: PathBuf,
+
+    /// Print machine-readable JSON instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the demo database from the data keruen ships, and describe it.
+    Demo(DemoArgs),
+    /// Create an empty database (with the reference data: states, places, people…).
+    Init,
+    /// Import sources, entities and events from a JSONL or CSV file (docs/formats.md).
+    Import(ImportArgs),
+    /// Export what the database holds.
+    Export(ExportArgs),
+    /// Search events by names (any script, former names too) and words, with filters.
+    Search(SearchArgs),
+    /// Show one event, entity or source by its id.
+    Show(ShowArgs),
+    /// Counts of what the database holds.
+    Stats,
+    /// Write a realistic synthetic data set (JSONL) for benchmarks.
+    Generate(GenerateArgs),
+    /// The change history of one item (event, entity or source id).
+    History(ShowArgs),
+}
+
+/// Options of `demo`.
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Where to build the demo database.
+    #[arg(long, default_value = "keruen-demo.db", value_name = "PATH")]
+    pub out: PathBuf,
+    /// Build it and describe it, but do not start the web server.
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+/// Options of `import`.
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The file: `.jsonl` (records of docs/formats.md) or `.csv` (a table of events,
+    /// sources or entities, recognised by its header).
+    pub file: PathBuf,
+    /// Import the valid lines and write the rejected ones, with reasons, to a file
+    /// (FILE.rejects.jsonl) instead of aborting at the first bad line.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Format of the file, when its extension does not say.
+    #[arg(long, value_enum)]
+    pub format: Option<DataFormat>,
+}
+
+/// Formats that `import` reads and `export` writes.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataFormat {
+    /// JSON Lines: one record per line, lossless.
+    Jsonl,
+    /// CSV: one table (events by default; see --table).
+    Csv,
+}
+
+/// Which table a CSV export writes.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CsvTable {
+    /// Events.
+    Events,
+    /// Sources.
+    Sources,
+    /// Entities (imported and extracted; not the reference data).
+    Entities,
+}
+
+/// Options of `export`.
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub format: DataFormat,
+    /// For CSV: which table to write.
+    #[arg(long, value_enum, default_value = "events")]
+    pub table: CsvTable,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// Options of `search`.
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// Words and names to look for: Khujand, Ходжент and Leninabad find the same
+    /// events. Leave out to list by filters only.
+    pub text: Option<String>,
+    /// Only events of this type (repeatable): diplomatic_relations, agreement,
+    /// culture_days, festival, conference, exhibition, performance, commemoration,
+    /// competition, summit, founding, education, publication.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub types: Vec<String>,
+    /// Only events in which this state takes part (ISO code like KZ; repeatable: all
+    /// must take part).
+    #[arg(long = "country", value_name = "CC")]
+    pub countries: Vec<String>,
+    /// Only events that can fall on or after this date (EDTF: 1995, 1995-11, 1995-11-05).
+    #[arg(long, value_name = "EDTF")]
+    pub from: Option<String>,
+    /// Only events that can fall on or before this date (EDTF).
+    #[arg(long, value_name = "EDTF")]
+    pub to: Option<String>,
+    /// Also show candidate events that no curator has accepted yet.
+    #[arg(long)]
+    pub include_candidates: bool,
+    /// How many events to show.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Show facet counts (by type, state, year).
+    #[arg(long)]
+    pub facets: bool,
+}
+
+/// Options of `show` and `history`.
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// The id: an event (demo-0001), an entity (KZ, place:almaty) or a source (src-…).
+    pub id: String,
+}
+
+/// Options of `generate`.
+#[derive(Args, Debug)]
+pub struct GenerateArgs {
+    /// How many events.
+    #[arg(long, default_value_t = 10_000)]
+    pub events: u64,
+    /// Seed of the random generator: the same seed gives the same file.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}

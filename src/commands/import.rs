@@ -1,0 +1,152 @@
+//! `keruen import FILE`: JSONL or CSV, in one transaction.
+use crate::cli::{Cli, DataFormat, ImportArgs};
+use crate::{db, output};
+use anyhow::{Context, Result, bail};
+use keruen_model::RecordLine;
+use keruen_store::{ImportOptions, Rejected, Store, StoreError};
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Refuses, with one clear line, a file that cannot be an import: missing,
+/// unreadable, a directory, empty, or binary.
+pub(crate) fn check_input_file(path: &Path) -> Result<File> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => anyhow::anyhow!("{shown}: no such file"),
+        std::io::ErrorKind::PermissionDenied => anyhow::anyhow!("{shown}: permission denied"),
+        _ => anyhow::anyhow!("{shown}: {e}"),
+    })?;
+    if meta.is_dir() {
+        bail!("{shown}: is a directory, not a file");
+    }
+    if meta.len() == 0 {
+        bail!("{shown}: the file is empty");
+    }
+    let mut file = File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::PermissionDenied => anyhow::anyhow!("{shown}: permission denied"),
+        _ => anyhow::anyhow!("{shown}: cannot open: {e}"),
+    })?;
+    let mut head = vec![0u8; 8192];
+    let n = file
+        .read(&mut head)
+        .with_context(|| format!("{shown}: cannot read"))?;
+    if head[..n].contains(&0) {
+        bail!("{shown}: looks like a binary file (it contains NUL bytes), not JSONL or CSV text");
+    }
+    Ok(File::open(path)?)
+}
+
+fn detect_format(path: &Path, given: Option<DataFormat>) -> Result<DataFormat> {
+    if let Some(f) = given {
+        return Ok(f);
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "jsonl" | "ndjson" | "json" => Ok(DataFormat::Jsonl),
+        "csv" => Ok(DataFormat::Csv),
+        _ => bail!(
+            "{}: cannot tell the format from the extension `.{ext}`; name it .jsonl or .csv, or pass --format",
+            path.display()
+        ),
+    }
+}
+
+fn rejects_path(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("import");
+    path.with_file_name(format!("{stem}.rejects.jsonl"))
+}
+
+pub fn run(cli: &Cli, args: &ImportArgs) -> Result<()> {
+    let file = check_input_file(&args.file)?;
+    let format = detect_format(&args.file, args.format)?;
+    let shown = args.file.display().to_string();
+    let (store, created) = db::open_for_write(&cli.db)?;
+    if created {
+        eprintln!("created {}", cli.db.display());
+    }
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = output::progress(len, "importing");
+    let reader = BufReader::with_capacity(1 << 20, bar.wrap_read(file));
+    let mut lines: Box<dyn Iterator<Item = RecordLine>> = match format {
+        DataFormat::Jsonl => Box::new(keruen_export::jsonl::read(reader)),
+        DataFormat::Csv => Box::new(
+            keruen_export::csv::read(reader).map_err(|e| anyhow::anyhow!("{shown}:1: {e}"))?,
+        ),
+    };
+    let rejects_file = rejects_path(&args.file);
+    let mut rejects: Option<BufWriter<File>> = None;
+    let mut reject_error: Option<std::io::Error> = None;
+    let mut on_reject = |r: Rejected| {
+        if reject_error.is_some() {
+            return;
+        }
+        if rejects.is_none() {
+            match File::create(&rejects_file) {
+                Ok(f) => rejects = Some(BufWriter::new(f)),
+                Err(e) => {
+                    reject_error = Some(e);
+                    return;
+                }
+            }
+        }
+        let line = serde_json::json!({ "line": r.line, "reason": r.reason, "raw": r.raw });
+        if let Some(w) = rejects.as_mut()
+            && let Err(e) = writeln!(w, "{line}")
+        {
+            reject_error = Some(e);
+        }
+    };
+    let options = ImportOptions {
+        skip_invalid: args.skip_invalid,
+        actor: "user:admin".into(),
+    };
+    let result = store.import(&mut lines, &options, &mut on_reject);
+    bar.finish_and_clear();
+    let report = match result {
+        Ok(r) => r,
+        Err(StoreError::Invalid { line, message }) => {
+            bail!(
+                "{shown}:{line}: {message}\nnothing was imported (fix the line, or pass --skip-invalid to import the valid lines)"
+            )
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(e) = reject_error {
+        bail!(
+            "{}: cannot write the rejected lines: {e}",
+            rejects_file.display()
+        );
+    }
+    if let Some(mut w) = rejects {
+        w.flush()?;
+    }
+    let mut out = std::io::stdout().lock();
+    if cli.json {
+        return output::json(&mut out, &report);
+    }
+    writeln!(
+        out,
+        "imported {} events, {} sources, {} entities from {shown}; {} already present",
+        output::count(report.events),
+        output::count(report.sources),
+        output::count(report.entities),
+        output::count(report.unchanged)
+    )?;
+    if report.rejected > 0 {
+        writeln!(
+            out,
+            "rejected {} lines; they and the reasons are in {}",
+            output::count(report.rejected),
+            rejects_file.display()
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! One module per command.
+mod demo;
+mod export;
+mod import;
+mod search;
+mod show;
+
+pub(crate) use export::with_output;
+
+use crate::cli::{Cli, Command};
+use crate::{db, generate, output};
+use anyhow::Result;
+use keruen_store::Store;
+use std::io::Write;
+
+/// Runs the command line.
+pub fn run(cli: Cli) -> Result<()> {
+    match &cli.command {
+        Command::Demo(args) => demo::run(args),
+        Command::Init => {
+            let (_, created) = db::open_for_write(&cli.db)?;
+            let verb = if created {
+                "created"
+            } else {
+                "already exists:"
+            };
+            println!("{verb} {} (reference data loaded)", cli.db.display());
+            Ok(())
+        }
+        Command::Import(args) => import::run(&cli, args),
+        Command::Export(args) => export::run(&cli, args),
+        Command::Search(args) => search::run(&cli, args),
+        Command::Show(args) => show::run(&cli, &args.id),
+        Command::History(args) => show::history(&cli, &args.id),
+        Command::Stats => stats(&cli),
+        Command::Generate(args) => generate::run(args),
+    }
+}
+
+fn stats(cli: &Cli) -> Result<()> {
+    let store = db::open(&cli.db)?;
+    let stats = store.stats()?;
+    let mut out = std::io::stdout().lock();
+    if cli.json {
+        return output::json(&mut out, &stats);
+    }
+    print_stats(&mut out, &stats)
+}
+
+/// The summary that `stats` and `demo` print.
+pub(crate) fn print_stats(out: &mut impl Write, s: &keruen_store::Stats) -> Result<()> {
+    let years = s
+        .years
+        .map(|(a, b)| format!(", {a}–{b}"))
+        .unwrap_or_default();
+    writeln!(out, "events:        {}{years}", output::count(s.events))?;
+    for f in &s.events_by_review {
+        writeln!(out, "  {:<12} {}", f.value, output::count(f.count))?;
+    }
+    writeln!(out, "by type:")?;
+    for f in &s.events_by_type {
+        writeln!(out, "  {:<21} {}", f.value, output::count(f.count))?;
+    }
+    writeln!(out, "sources:       {}", output::count(s.sources))?;
+    writeln!(out, "evidence:      {}", output::count(s.evidence))?;
+    let entities: Vec<String> = s
+        .entities
+        .iter()
+        .map(|f| format!("{} {}", output::count(f.count), f.value))
+        .collect();
+    writeln!(out, "entities:      {}", entities.join(", "))?;
+    writeln!(out, "archival refs: {}", output::count(s.archival_refs))?;
+    writeln!(out, "citations:     {}", output::count(s.citations))?;
+    writeln!(out, "audit entries: {}", output::count(s.audit))?;
+    Ok(())
+}

@@ -1,0 +1,146 @@
+//! `keruen show ID` and `keruen history ID`.
+use crate::cli::Cli;
+use crate::{db, output};
+use anyhow::{Result, bail};
+use keruen_store::Store;
+use std::io::Write;
+
+pub fn run(cli: &Cli, id: &str) -> Result<()> {
+    let store = db::open(&cli.db)?;
+    let mut out = std::io::stdout().lock();
+    if let Some(e) = store.event(id)? {
+        if cli.json {
+            return output::json(&mut out, &e);
+        }
+        writeln!(out, "event {}  [{}]", e.id, e.review)?;
+        writeln!(out, "  type:    {}", e.event_type)?;
+        if let Some(t) = &e.title {
+            writeln!(out, "  title:   {t}")?;
+        }
+        writeln!(
+            out,
+            "  date:    {}",
+            e.date
+                .as_ref()
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "undated".into())
+        )?;
+        writeln!(out, "  status:  {}", e.status)?;
+        for p in &e.participants {
+            let name = store
+                .entity(&p.entity)?
+                .map(|x| x.display_name("en").to_string())
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {:<8} {} ({})",
+                format!("{}:", p.role),
+                name,
+                p.entity
+            )?;
+        }
+        for p in &e.places {
+            let name = store
+                .entity(p)?
+                .map(|x| x.display_name("en").to_string())
+                .unwrap_or_default();
+            writeln!(out, "  place:   {name} ({p})")?;
+        }
+        if !e.sectors.is_empty() {
+            let s: Vec<&str> = e.sectors.iter().map(|s| s.as_str()).collect();
+            writeln!(out, "  sectors: {}", s.join(", "))?;
+        }
+        for ev in &e.evidence {
+            let source = store.source(&ev.source)?;
+            let cite = source
+                .map(|s| s.short_citation())
+                .unwrap_or_else(|| ev.source.clone());
+            let page = ev
+                .page
+                .as_ref()
+                .map(|p| format!(", p. {p}"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  evidence: {cite}{page} ({}) — asserted by {}, confidence {:.2}, {}",
+                ev.source, ev.asserted_by, ev.confidence, ev.status
+            )?;
+            if let Some(q) = &ev.quote {
+                writeln!(out, "    «{q}»")?;
+            }
+        }
+        return Ok(());
+    }
+    if let Some(e) = store.entity(id)? {
+        if cli.json {
+            return output::json(&mut out, &e);
+        }
+        writeln!(out, "{} {}: {}", e.kind, e.id, e.display_name("en"))?;
+        for n in &e.names {
+            let form = serde_json::to_value(n.form)?;
+            writeln!(
+                out,
+                "  {:<4} {:<10} {}",
+                n.lang,
+                form.as_str().unwrap_or(""),
+                n.text
+            )?;
+        }
+        if let Some(d) = &e.dates {
+            writeln!(out, "  dates: {d}")?;
+        }
+        if let Some(c) = &e.coordinates {
+            writeln!(out, "  coordinates: {:.4}, {:.4}", c.lat, c.lon)?;
+        }
+        if let Some(q) = &e.wikidata {
+            writeln!(out, "  wikidata: {q}")?;
+        }
+        return Ok(());
+    }
+    if let Some(s) = store.source(id)? {
+        if cli.json {
+            return output::json(&mut out, &s);
+        }
+        writeln!(out, "source {}: {}", s.id, s.title)?;
+        let authors: Vec<String> = s.author.iter().map(|a| a.family.clone()).collect();
+        if !authors.is_empty() {
+            writeln!(out, "  authors: {}", authors.join(", "))?;
+        }
+        if let Some(i) = &s.issued {
+            writeln!(out, "  issued:  {i}")?;
+        }
+        if let Some(c) = &s.container_title {
+            writeln!(out, "  in:      {c}")?;
+        }
+        writeln!(out, "  sha256:  {}", s.sha256)?;
+        if let Some(t) = &s.text {
+            writeln!(out, "  text:    {} characters", t.chars().count())?;
+        }
+        return Ok(());
+    }
+    bail!(
+        "no event, entity or source with id `{id}` in {}",
+        cli.db.display()
+    )
+}
+
+pub fn history(cli: &Cli, id: &str) -> Result<()> {
+    let store = db::open(&cli.db)?;
+    let entries = store.history(id)?;
+    let mut out = std::io::stdout().lock();
+    if cli.json {
+        return output::json(&mut out, &entries);
+    }
+    if entries.is_empty() {
+        bail!("no history for `{id}` in {}", cli.db.display());
+    }
+    for e in entries {
+        let reason = e.reason.map(|r| format!(" — {r}")).unwrap_or_default();
+        writeln!(
+            out,
+            "#{} {} {} {} {}{reason}",
+            e.id, e.at, e.actor, e.action, e.item
+        )?;
+    }
+    Ok(())
+}
