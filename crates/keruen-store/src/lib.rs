@@ -25,8 +25,8 @@ mod sqlite;
 
 pub use error::{Result, StoreError};
 pub use query::{
-    AuditEntry, EntityHit, EventHit, Facet, Facets, ImportOptions, ImportReport, IngestBundle,
-    IngestReport, Rejected, SearchPlan, SearchQuery, SearchResults, SourceHit, Stats,
+    AuditEntry, EntityHit, EventHit, EventScope, Facet, Facets, ImportOptions, ImportReport,
+    IngestBundle, IngestReport, Rejected, SearchPlan, SearchQuery, SearchResults, SourceHit, Stats,
 };
 pub use sqlite::SqliteStore;
 
@@ -69,6 +69,10 @@ pub trait Store: Send + Sync {
     /// Every source, imported or ingested entity (not the gazetteer's) and event, in a
     /// stable order: sources, then entities, then events, each by insertion.
     fn export(&self, sink: &mut dyn FnMut(Record) -> Result<()>) -> Result<()>;
+
+    /// Streams the events in `scope` with participants, places and evidence, in
+    /// insertion order — what analysis and the interchange formats read.
+    fn events(&self, scope: EventScope, sink: &mut dyn FnMut(Event) -> Result<()>) -> Result<()>;
 
     /// Counts of what the database holds.
     fn stats(&self) -> Result<Stats>;

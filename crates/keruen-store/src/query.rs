@@ -84,6 +84,18 @@ pub struct IngestReport {
     pub entities: u64,
 }
 
+/// Which events a bulk read covers: by default only what curators accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum EventScope {
+    /// Accepted events only: what search, analysis and export show by default.
+    #[default]
+    Accepted,
+    /// Accepted and candidate events (`--include-candidates`).
+    NotRejected,
+    /// Every event, rejected ones too (the lossless export).
+    All,
+}
+
 /// A search over events.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SearchQuery {

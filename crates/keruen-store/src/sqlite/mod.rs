@@ -7,8 +7,8 @@ mod search;
 mod write;
 
 use crate::{
-    AuditEntry, ImportOptions, ImportReport, IngestBundle, IngestReport, Rejected, Result,
-    SearchQuery, SearchResults, Stats, Store, StoreError,
+    AuditEntry, EventScope, ImportOptions, ImportReport, IngestBundle, IngestReport, Rejected,
+    Result, SearchQuery, SearchResults, Stats, Store, StoreError,
 };
 use keruen_model::{Entity, Event, Record, RecordLine, Source};
 use rusqlite::{Connection, OpenFlags};
@@ -241,6 +241,10 @@ impl Store for SqliteStore {
 
     fn export(&self, sink: &mut dyn FnMut(Record) -> Result<()>) -> Result<()> {
         self.read(|c| read::export(c, sink))
+    }
+
+    fn events(&self, scope: EventScope, sink: &mut dyn FnMut(Event) -> Result<()>) -> Result<()> {
+        self.read(|c| read::events(c, scope, sink))
     }
 
     fn stats(&self) -> Result<Stats> {

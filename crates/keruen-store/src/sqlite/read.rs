@@ -1,5 +1,5 @@
 //! Reads: one item by key, the whole export stream, counts, history.
-use crate::{AuditEntry, Facet, Result, Stats};
+use crate::{AuditEntry, EventScope, Facet, Result, Stats};
 use keruen_model::{Claim, Entity, Event, Evidence, Participant, Record, Source};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::HashMap;
@@ -155,9 +155,8 @@ fn keys(c: &Connection, table: &str) -> Result<HashMap<i64, String>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Streams every record. Events are assembled by walking the events, participants,
-/// places and evidence tables side by side in event order (a merge join), so that
-/// exporting a million events costs four scans rather than four million queries.
+/// Streams every record: sources, imported and extracted entities, then every event
+/// that has not been merged into another.
 pub(crate) fn export(c: &Connection, sink: &mut dyn FnMut(Record) -> Result<()>) -> Result<()> {
     let mut st = c.prepare("SELECT key, sha256, csl, text FROM sources ORDER BY id")?;
     let mut rows = st.query([])?;
@@ -171,10 +170,27 @@ pub(crate) fn export(c: &Connection, sink: &mut dyn FnMut(Record) -> Result<()>)
         let record: String = r.get(0)?;
         sink(Record::Entity(serde_json::from_str(&record)?))?;
     }
+    events(c, EventScope::All, &mut |e| sink(Record::Event(e)))
+}
+
+/// Streams the events in `scope`, complete with participants, places and evidence,
+/// in insertion order. Events are assembled by walking the events, participants,
+/// places and evidence tables side by side (a merge join), so that a million events
+/// cost four scans rather than four million queries.
+pub(crate) fn events(
+    c: &Connection,
+    scope: EventScope,
+    sink: &mut dyn FnMut(Event) -> Result<()>,
+) -> Result<()> {
     let entity_keys = keys(c, "entities")?;
     let source_keys = keys(c, "sources")?;
+    let review = match scope {
+        EventScope::Accepted => "AND review = 'accepted'",
+        EventScope::NotRejected => "AND review <> 'rejected'",
+        EventScope::All => "",
+    };
     let mut events = c.prepare(&format!(
-        "SELECT {EVENT_COLUMNS} FROM events WHERE merged_into IS NULL ORDER BY id"
+        "SELECT {EVENT_COLUMNS} FROM events WHERE merged_into IS NULL {review} ORDER BY id"
     ))?;
     let mut parts = c.prepare(
         "SELECT event_id, entity_id, role FROM participants ORDER BY event_id, position",
@@ -192,7 +208,7 @@ pub(crate) fn export(c: &Connection, sink: &mut dyn FnMut(Record) -> Result<()>)
     let entity_key = |id: i64| entity_keys.get(&id).cloned().unwrap_or_default();
     while let Some(r) = events.next()? {
         let (id, mut e) = event_from_row(r)?;
-        // Rows of events that are not exported (merged away) are skipped by `<`.
+        // Rows of events outside the scope are skipped by `<`.
         while let Some(p) = part {
             let eid: i64 = p.get(0)?;
             if eid > id {
@@ -230,7 +246,7 @@ pub(crate) fn export(c: &Connection, sink: &mut dyn FnMut(Record) -> Result<()>)
             }
             evid = evidence.next()?;
         }
-        sink(Record::Event(e))?;
+        sink(e)?;
     }
     Ok(())
 }
