@@ -74,6 +74,9 @@ pub trait Store: Send + Sync {
     /// insertion order — what analysis and the interchange formats read.
     fn events(&self, scope: EventScope, sink: &mut dyn FnMut(Event) -> Result<()>) -> Result<()>;
 
+    /// Streams every entity, the gazetteer's included, in id order.
+    fn entities(&self, sink: &mut dyn FnMut(Entity) -> Result<()>) -> Result<()>;
+
     /// Counts of what the database holds.
     fn stats(&self) -> Result<Stats>;
 

@@ -247,6 +247,10 @@ impl Store for SqliteStore {
         self.read(|c| read::events(c, scope, sink))
     }
 
+    fn entities(&self, sink: &mut dyn FnMut(Entity) -> Result<()>) -> Result<()> {
+        self.read(|c| read::entities(c, sink))
+    }
+
     fn stats(&self) -> Result<Stats> {
         self.read(read::stats)
     }

@@ -251,6 +251,16 @@ pub(crate) fn events(
     Ok(())
 }
 
+pub(crate) fn entities(c: &Connection, sink: &mut dyn FnMut(Entity) -> Result<()>) -> Result<()> {
+    let mut st = c.prepare("SELECT record FROM entities ORDER BY id")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let record: String = r.get(0)?;
+        sink(serde_json::from_str(&record)?)?;
+    }
+    Ok(())
+}
+
 fn facet_counts(c: &Connection, sql: &str) -> Result<Vec<Facet>> {
     let mut st = c.prepare(sql)?;
     let rows = st.query_map([], |r| {
