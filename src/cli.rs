@@ -7,19 +7,11 @@ use std::path::PathBuf;
 /// partners. Every fact keeps its source.
 #[derive(Parser, Debug)]
 #[command(name = "keruen", version, about, long_about = None, propagate_version = true)]
-#[command(
-    after_help = "Start with `keruen demo` to build a demo database and open it in a browser.\n\
-Run `keruen COMMAND --help` for the options of one command."
-)]
+#[command(after_help = "Start with `keruen demo` to build a demo database and open it in a browser.\n\
+Run `keruen COMMAND --help` for the options of one command.")]
 pub struct Cli {
     /// The database: a file path (SQLite).
-    #[arg(
-        long,
-        global = true,
-        env = "KERUEN_DB",
-        default_value = "keruen.db",
-        value_name = "PATH"
-    )]
+    #[arg(long, global = true, env = "KERUEN_DB", default_value = "keruen.db", value_name = "PATH")]
     pub db: PathBuf,
 
     /// Print machine-readable JSON instead of tables.

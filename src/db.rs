@@ -13,11 +13,7 @@ pub fn open(path: &Path) -> Result<SqliteStore> {
 /// Returns whether it was created.
 pub fn open_for_write(path: &Path) -> Result<(SqliteStore, bool)> {
     let created = !path.exists();
-    let store = if created {
-        SqliteStore::create(path)?
-    } else {
-        SqliteStore::open(path)?
-    };
+    let store = if created { SqliteStore::create(path)? } else { SqliteStore::open(path)? };
     seed(&store).with_context(|| format!("{}: cannot write the reference data", path.display()))?;
     Ok((store, created))
 }

@@ -8,8 +8,8 @@ use crate::output;
 use anyhow::Result;
 use keruen_gazetteer::Gazetteer;
 use keruen_model::{
-    Author, EntityKind, Event, EventStatus, EventType, Evidence, Participant, Record, ReviewStatus,
-    Role, Source,
+    Author, EntityKind, Event, EventStatus, EventType, Evidence, Participant, Record, ReviewStatus, Role,
+    Source,
 };
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -35,9 +35,8 @@ const TYPE_WEIGHTS: &[(EventType, u32)] = &[
 /// Relative frequency of each Central Asian state as host.
 const HOST_WEIGHTS: &[(&str, u32)] = &[("KZ", 30), ("UZ", 25), ("KG", 18), ("TJ", 14), ("TM", 13)];
 
-const PARTNERS: &[&str] = &[
-    "RU", "CN", "TR", "IR", "AZ", "IN", "KR", "JP", "DE", "FR", "US", "PK", "AF", "MN", "BY",
-];
+const PARTNERS: &[&str] =
+    &["RU", "CN", "TR", "IR", "AZ", "IN", "KR", "JP", "DE", "FR", "US", "PK", "AF", "MN", "BY"];
 
 const TOPICS: &[&str] = &[
     "the Silk Road heritage",
@@ -85,10 +84,7 @@ impl World {
             if let Some(c) = &e.entity.country
                 && matches!(e.subtype.as_deref(), Some("city") | Some("town"))
             {
-                cities
-                    .entry(c.clone())
-                    .or_default()
-                    .push(e.entity.id.clone());
+                cities.entry(c.clone()).or_default().push(e.entity.id.clone());
             }
         }
         World { names, cities }
@@ -125,19 +121,9 @@ fn random_year(rng: &mut StdRng) -> i32 {
     }
 }
 
-fn title(
-    rng: &mut StdRng,
-    world: &World,
-    t: EventType,
-    host: &str,
-    guests: &[String],
-    city: &str,
-) -> String {
+fn title(rng: &mut StdRng, world: &World, t: EventType, host: &str, guests: &[String], city: &str) -> String {
     let h = world.name(host);
-    let g = guests
-        .first()
-        .map(|g| world.name(g))
-        .unwrap_or("its neighbours");
+    let g = guests.first().map(|g| world.name(g)).unwrap_or("its neighbours");
     let topic = TOPICS[rng.random_range(0..TOPICS.len())];
     match t {
         EventType::CultureDays => format!("Days of Culture of {g} in {h}"),
@@ -159,20 +145,12 @@ fn title(
 fn sources(count: usize) -> Vec<Source> {
     (0..count)
         .map(|i| {
-            let mut s = Source::from_text(
-                format!(
-                    "Synthetic chronicle of regional cooperation, part {}",
-                    i + 1
-                ),
-                "",
-            );
+            let mut s =
+                Source::from_text(format!("Synthetic chronicle of regional cooperation, part {}", i + 1), "");
             s.text = None;
             s.id = format!("gen-src-{:05}", i + 1);
             s.csl_type = "report".into();
-            s.author = vec![Author {
-                family: "Keruen Generator".into(),
-                given: None,
-            }];
+            s.author = vec![Author { family: "Keruen Generator".into(), given: None }];
             s.issued = Some(keruen_model::Edtf::year_only(1995 + (i % 30) as i32));
             s.sha256 = String::new();
             s
@@ -183,11 +161,7 @@ fn sources(count: usize) -> Vec<Source> {
 fn event(rng: &mut StdRng, world: &World, n: u64, source_count: usize) -> Event {
     let t = *pick(rng, TYPE_WEIGHTS);
     let host = *pick(rng, HOST_WEIGHTS);
-    let guest_count = if t == EventType::CultureDays {
-        1
-    } else {
-        rng.random_range(1..=3)
-    };
+    let guest_count = if t == EventType::CultureDays { 1 } else { rng.random_range(1..=3) };
     let mut guests: Vec<String> = Vec::new();
     while guests.len() < guest_count {
         let g = if rng.random_range(0..10) < 7 {
@@ -210,26 +184,16 @@ fn event(rng: &mut StdRng, world: &World, n: u64, source_count: usize) -> Event 
     let mut e = Event::new(
         format!("gen-{n:07}"),
         t,
-        Some(
-            random_date(rng, year)
-                .parse()
-                .expect("valid by construction"),
-        ),
+        Some(random_date(rng, year).parse().expect("valid by construction")),
     );
     e.title = Some(title(rng, world, t, host, &guests, &city_name));
     let (host_role, guest_role) = match t {
         EventType::Agreement => (Role::Signatory, Role::Signatory),
-        EventType::DiplomaticRelations | EventType::Summit => {
-            (Role::Participant, Role::Participant)
-        }
+        EventType::DiplomaticRelations | EventType::Summit => (Role::Participant, Role::Participant),
         _ => (Role::Host, Role::Guest),
     };
     e.participants.push(Participant::new(host, host_role));
-    e.participants.extend(
-        guests
-            .iter()
-            .map(|g| Participant::new(g.clone(), guest_role)),
-    );
+    e.participants.extend(guests.iter().map(|g| Participant::new(g.clone(), guest_role)));
     e.places = place.into_iter().collect();
     e.status = match rng.random_range(0..100) {
         0..3 => EventStatus::Cancelled,
@@ -237,17 +201,11 @@ fn event(rng: &mut StdRng, world: &World, n: u64, source_count: usize) -> Event 
         _ => EventStatus::Held,
     };
     e.sectors = t.default_sectors().to_vec();
-    e.review = if rng.random_range(0..100) < 85 {
-        ReviewStatus::Accepted
-    } else {
-        ReviewStatus::Candidate
-    };
+    e.review = if rng.random_range(0..100) < 85 { ReviewStatus::Accepted } else { ReviewStatus::Candidate };
     let pieces = if rng.random_range(0..5) == 0 { 2 } else { 1 };
     for _ in 0..pieces {
-        let mut ev = Evidence::new(
-            format!("gen-src-{:05}", rng.random_range(1..=source_count)),
-            "user:generator",
-        );
+        let mut ev =
+            Evidence::new(format!("gen-src-{:05}", rng.random_range(1..=source_count)), "user:generator");
         ev.page = Some(rng.random_range(1..400).to_string());
         ev.status = e.review;
         ev.confidence = 1.0;
@@ -266,10 +224,7 @@ pub fn run(args: &GenerateArgs) -> Result<()> {
             keruen_export::jsonl::write(w, &Record::Source(s))?;
         }
         for n in 1..=args.events {
-            keruen_export::jsonl::write(
-                w,
-                &Record::Event(event(&mut rng, &world, n, source_count)),
-            )?;
+            keruen_export::jsonl::write(w, &Record::Event(event(&mut rng, &world, n, source_count)))?;
             if n % 10_000 == 0 {
                 bar.set_position(n);
             }

@@ -14,10 +14,7 @@ fn remove_old(path: &std::path::Path) -> Result<()> {
         return Ok(());
     }
     drop(SqliteStore::open(path).with_context(|| {
-        format!(
-            "{} exists and is not a keruen database; choose another --out",
-            path.display()
-        )
+        format!("{} exists and is not a keruen database; choose another --out", path.display())
     })?);
     for suffix in ["", "-wal", "-shm"] {
         let p = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
@@ -32,10 +29,7 @@ pub fn run(args: &DemoArgs) -> Result<()> {
     remove_old(&args.out)?;
     let (store, _) = db::open_for_write(&args.out)?;
     let mut lines = keruen_export::jsonl::read(DEMO_EVENTS.as_bytes()).map(|l: RecordLine| l);
-    let options = ImportOptions {
-        skip_invalid: false,
-        actor: "user:keruen-curators".into(),
-    };
+    let options = ImportOptions { skip_invalid: false, actor: "user:keruen-curators".into(), bulk: false };
     let report = store
         .import(&mut lines, &options, &mut |_| {})
         .map_err(|e| anyhow::anyhow!("data/demo/events.jsonl: {e}"))?;

@@ -22,10 +22,7 @@ pub(crate) fn with_output(
             Ok(())
         }
         Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
             let tmp = tempfile::NamedTempFile::new_in(dir)
                 .with_context(|| format!("{}: cannot write here", path.display()))?;
             {
@@ -33,27 +30,21 @@ pub(crate) fn with_output(
                 write(&mut w)?;
                 w.flush()?;
             }
-            tmp.persist(path)
-                .with_context(|| format!("{}: cannot write", path.display()))?;
+            tmp.persist(path).with_context(|| format!("{}: cannot write", path.display()))?;
             Ok(())
         }
     }
 }
 
 fn io(e: impl Into<anyhow::Error>) -> StoreError {
-    StoreError::Io {
-        path: "output".into(),
-        source: std::io::Error::other(e.into().to_string()),
-    }
+    StoreError::Io { path: "output".into(), source: std::io::Error::other(e.into().to_string()) }
 }
 
 pub fn run(cli: &Cli, args: &ExportArgs) -> Result<()> {
     let store = db::open(&cli.db)?;
     with_output(args.out.as_deref(), |w| {
         match args.format {
-            DataFormat::Jsonl => {
-                store.export(&mut |r| keruen_export::jsonl::write(w, &r).map_err(io))?
-            }
+            DataFormat::Jsonl => store.export(&mut |r| keruen_export::jsonl::write(w, &r).map_err(io))?,
             DataFormat::Csv => {
                 let table = match args.table {
                     CsvTable::Events => Table::Events,

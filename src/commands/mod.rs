@@ -19,11 +19,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Demo(args) => demo::run(args),
         Command::Init => {
             let (_, created) = db::open_for_write(&cli.db)?;
-            let verb = if created {
-                "created"
-            } else {
-                "already exists:"
-            };
+            let verb = if created { "created" } else { "already exists:" };
             println!("{verb} {} (reference data loaded)", cli.db.display());
             Ok(())
         }
@@ -49,10 +45,7 @@ fn stats(cli: &Cli) -> Result<()> {
 
 /// The summary that `stats` and `demo` print.
 pub(crate) fn print_stats(out: &mut impl Write, s: &keruen_store::Stats) -> Result<()> {
-    let years = s
-        .years
-        .map(|(a, b)| format!(", {a}–{b}"))
-        .unwrap_or_default();
+    let years = s.years.map(|(a, b)| format!(", {a}–{b}")).unwrap_or_default();
     writeln!(out, "events:        {}{years}", output::count(s.events))?;
     for f in &s.events_by_review {
         writeln!(out, "  {:<12} {}", f.value, output::count(f.count))?;
@@ -63,11 +56,8 @@ pub(crate) fn print_stats(out: &mut impl Write, s: &keruen_store::Stats) -> Resu
     }
     writeln!(out, "sources:       {}", output::count(s.sources))?;
     writeln!(out, "evidence:      {}", output::count(s.evidence))?;
-    let entities: Vec<String> = s
-        .entities
-        .iter()
-        .map(|f| format!("{} {}", output::count(f.count), f.value))
-        .collect();
+    let entities: Vec<String> =
+        s.entities.iter().map(|f| format!("{} {}", output::count(f.count), f.value)).collect();
     writeln!(out, "entities:      {}", entities.join(", "))?;
     writeln!(out, "archival refs: {}", output::count(s.archival_refs))?;
     writeln!(out, "citations:     {}", output::count(s.citations))?;

@@ -9,17 +9,12 @@ use std::io::Write;
 /// Builds a store query from the command line's options.
 pub(crate) fn query_from_args(args: &SearchArgs) -> Result<SearchQuery> {
     let date = |flag: &str, v: &Option<String>| -> Result<Option<Edtf>> {
-        v.as_deref()
-            .map(|s| s.parse::<Edtf>().with_context(|| format!("--{flag}")))
-            .transpose()
+        v.as_deref().map(|s| s.parse::<Edtf>().with_context(|| format!("--{flag}"))).transpose()
     };
     let types = args
         .types
         .iter()
-        .map(|t| {
-            t.parse::<EventType>()
-                .map_err(|e| anyhow::anyhow!("--type: {e}"))
-        })
+        .map(|t| t.parse::<EventType>().map_err(|e| anyhow::anyhow!("--type: {e}")))
         .collect::<Result<_>>()?;
     let countries = args
         .countries
@@ -29,9 +24,7 @@ pub(crate) fn query_from_args(args: &SearchArgs) -> Result<SearchQuery> {
             if code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) {
                 Ok(code)
             } else {
-                Err(anyhow::anyhow!(
-                    "--country: `{c}` is not an ISO 3166-1 alpha-2 code such as KZ"
-                ))
+                Err(anyhow::anyhow!("--country: `{c}` is not an ISO 3166-1 alpha-2 code such as KZ"))
             }
         })
         .collect::<Result<_>>()?;
@@ -57,11 +50,8 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<()> {
         return output::json(&mut out, &results);
     }
     if !results.entities.is_empty() {
-        let names: Vec<String> = results
-            .entities
-            .iter()
-            .map(|e| format!("{} ({})", e.name_en, e.id))
-            .collect();
+        let names: Vec<String> =
+            results.entities.iter().map(|e| format!("{} ({})", e.name_en, e.id)).collect();
         writeln!(out, "names matched: {}", names.join(", "))?;
     }
     let rows: Vec<Vec<String>> = results
@@ -78,12 +68,7 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<()> {
         })
         .collect();
     output::table(&mut out, &["date", "type", "states", "id", "title"], &rows)?;
-    writeln!(
-        out,
-        "{} of {} events",
-        output::count(results.hits.len() as u64),
-        output::count(results.total)
-    )?;
+    writeln!(out, "{} of {} events", output::count(results.hits.len() as u64), output::count(results.total))?;
     if results.total == 0 && !query.include_candidates {
         writeln!(
             out,
@@ -92,11 +77,8 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<()> {
     }
     if let Some(f) = &results.facets {
         let line = |name: &str, facets: &[keruen_store::Facet]| {
-            let parts: Vec<String> = facets
-                .iter()
-                .take(15)
-                .map(|f| format!("{} {}", f.value, f.count))
-                .collect();
+            let parts: Vec<String> =
+                facets.iter().take(15).map(|f| format!("{} {}", f.value, f.count)).collect();
             format!("{name}: {}", parts.join(", "))
         };
         writeln!(out, "{}", line("types", &f.types))?;

@@ -20,30 +20,15 @@ pub fn run(cli: &Cli, id: &str) -> Result<()> {
         writeln!(
             out,
             "  date:    {}",
-            e.date
-                .as_ref()
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "undated".into())
+            e.date.as_ref().map(|d| d.to_string()).unwrap_or_else(|| "undated".into())
         )?;
         writeln!(out, "  status:  {}", e.status)?;
         for p in &e.participants {
-            let name = store
-                .entity(&p.entity)?
-                .map(|x| x.display_name("en").to_string())
-                .unwrap_or_default();
-            writeln!(
-                out,
-                "  {:<8} {} ({})",
-                format!("{}:", p.role),
-                name,
-                p.entity
-            )?;
+            let name = store.entity(&p.entity)?.map(|x| x.display_name("en").to_string()).unwrap_or_default();
+            writeln!(out, "  {:<8} {} ({})", format!("{}:", p.role), name, p.entity)?;
         }
         for p in &e.places {
-            let name = store
-                .entity(p)?
-                .map(|x| x.display_name("en").to_string())
-                .unwrap_or_default();
+            let name = store.entity(p)?.map(|x| x.display_name("en").to_string()).unwrap_or_default();
             writeln!(out, "  place:   {name} ({p})")?;
         }
         if !e.sectors.is_empty() {
@@ -52,14 +37,8 @@ pub fn run(cli: &Cli, id: &str) -> Result<()> {
         }
         for ev in &e.evidence {
             let source = store.source(&ev.source)?;
-            let cite = source
-                .map(|s| s.short_citation())
-                .unwrap_or_else(|| ev.source.clone());
-            let page = ev
-                .page
-                .as_ref()
-                .map(|p| format!(", p. {p}"))
-                .unwrap_or_default();
+            let cite = source.map(|s| s.short_citation()).unwrap_or_else(|| ev.source.clone());
+            let page = ev.page.as_ref().map(|p| format!(", p. {p}")).unwrap_or_default();
             writeln!(
                 out,
                 "  evidence: {cite}{page} ({}) — asserted by {}, confidence {:.2}, {}",
@@ -78,13 +57,7 @@ pub fn run(cli: &Cli, id: &str) -> Result<()> {
         writeln!(out, "{} {}: {}", e.kind, e.id, e.display_name("en"))?;
         for n in &e.names {
             let form = serde_json::to_value(n.form)?;
-            writeln!(
-                out,
-                "  {:<4} {:<10} {}",
-                n.lang,
-                form.as_str().unwrap_or(""),
-                n.text
-            )?;
+            writeln!(out, "  {:<4} {:<10} {}", n.lang, form.as_str().unwrap_or(""), n.text)?;
         }
         if let Some(d) = &e.dates {
             writeln!(out, "  dates: {d}")?;
@@ -118,10 +91,7 @@ pub fn run(cli: &Cli, id: &str) -> Result<()> {
         }
         return Ok(());
     }
-    bail!(
-        "no event, entity or source with id `{id}` in {}",
-        cli.db.display()
-    )
+    bail!("no event, entity or source with id `{id}` in {}", cli.db.display())
 }
 
 pub fn history(cli: &Cli, id: &str) -> Result<()> {
@@ -136,11 +106,7 @@ pub fn history(cli: &Cli, id: &str) -> Result<()> {
     }
     for e in entries {
         let reason = e.reason.map(|r| format!(" — {r}")).unwrap_or_default();
-        writeln!(
-            out,
-            "#{} {} {} {} {}{reason}",
-            e.id, e.at, e.actor, e.action, e.item
-        )?;
+        writeln!(out, "#{} {} {} {} {}{reason}", e.id, e.at, e.actor, e.action, e.item)?;
     }
     Ok(())
 }

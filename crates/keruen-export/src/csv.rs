@@ -4,8 +4,7 @@
 //! Columns are documented in `docs/formats.md`.
 use crate::Result;
 use keruen_model::{
-    ArchivalUnit, Author, Coordinates, Entity, Event, Evidence, Name, Participant, Record,
-    RecordLine, Source,
+    ArchivalUnit, Author, Coordinates, Entity, Event, Evidence, Name, Participant, Record, RecordLine, Source,
 };
 use std::io::{Read, Write};
 
@@ -58,18 +57,8 @@ pub const SOURCE_COLUMNS: &[&str] = &[
     "text",
 ];
 /// Columns of the entities table.
-pub const ENTITY_COLUMNS: &[&str] = &[
-    "id",
-    "kind",
-    "names",
-    "iso",
-    "wikidata",
-    "country",
-    "lat",
-    "lon",
-    "dates",
-    "description",
-];
+pub const ENTITY_COLUMNS: &[&str] =
+    &["id", "kind", "names", "iso", "wikidata", "country", "lat", "lon", "dates", "description"];
 
 impl Table {
     /// Its columns.
@@ -128,23 +117,11 @@ impl<W: Write> Writer<W> {
     }
 
     fn event(&mut self, e: &Event) -> Result<()> {
-        let participants = e
-            .participants
-            .iter()
-            .map(|p| format!("{}:{}", p.entity, p.role))
-            .collect::<Vec<_>>()
-            .join(";");
-        let sectors = e
-            .sectors
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join(";");
-        let evidence = if e.evidence.is_empty() {
-            String::new()
-        } else {
-            serde_json::to_string(&e.evidence)?
-        };
+        let participants =
+            e.participants.iter().map(|p| format!("{}:{}", p.entity, p.role)).collect::<Vec<_>>().join(";");
+        let sectors = e.sectors.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(";");
+        let evidence =
+            if e.evidence.is_empty() { String::new() } else { serde_json::to_string(&e.evidence)? };
         self.inner.write_record([
             e.id.as_str(),
             e.event_type.as_str(),
@@ -163,17 +140,8 @@ impl<W: Write> Writer<W> {
     }
 
     fn source(&mut self, s: &Source) -> Result<()> {
-        let author = if s.author.is_empty() {
-            String::new()
-        } else {
-            serde_json::to_string(&s.author)?
-        };
-        let archival = s
-            .archival
-            .as_ref()
-            .map(serde_json::to_string)
-            .transpose()?
-            .unwrap_or_default();
+        let author = if s.author.is_empty() { String::new() } else { serde_json::to_string(&s.author)? };
+        let archival = s.archival.as_ref().map(serde_json::to_string).transpose()?.unwrap_or_default();
         self.inner.write_record([
             s.id.as_str(),
             &s.sha256,
@@ -199,12 +167,8 @@ impl<W: Write> Writer<W> {
     }
 
     fn entity(&mut self, e: &Entity) -> Result<()> {
-        let coord = |f: fn(&Coordinates) -> f64| {
-            e.coordinates
-                .as_ref()
-                .map(|c| f(c).to_string())
-                .unwrap_or_default()
-        };
+        let coord =
+            |f: fn(&Coordinates) -> f64| e.coordinates.as_ref().map(|c| f(c).to_string()).unwrap_or_default();
         self.inner.write_record([
             e.id.as_str(),
             e.kind.as_str(),
@@ -222,44 +186,28 @@ impl<W: Write> Writer<W> {
 
     /// Flushes and returns the output.
     pub fn finish(self) -> Result<W> {
-        self.inner
-            .into_inner()
-            .map_err(|e| crate::ExportError::Io(e.into_error()))
+        self.inner.into_inner().map_err(|e| crate::ExportError::Io(e.into_error()))
     }
 }
 
 /// Reads a CSV table; its kind is recognised from the header. Row numbers count the
 /// header as row 1, as a spreadsheet does.
 pub fn read<R: Read>(input: R) -> std::result::Result<impl Iterator<Item = RecordLine>, String> {
-    let mut reader = ::csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(input);
-    let header = reader
-        .headers()
-        .map_err(|e| format!("cannot read the header: {e}"))?
-        .clone();
-    let cols: Vec<&str> = header
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}'))
-        .collect();
+    let mut reader = ::csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(input);
+    let header = reader.headers().map_err(|e| format!("cannot read the header: {e}"))?.clone();
+    let cols: Vec<&str> = header.iter().map(|h| h.trim_start_matches('\u{feff}')).collect();
     let table = Table::from_header(&cols)?;
     let width = cols.len();
     Ok(reader.into_records().enumerate().map(move |(i, row)| {
         let line = i + 2;
         match row {
-            Err(e) => RecordLine {
-                line,
-                record: Err(format!("cannot read the row: {e}")),
-                raw: String::new(),
-            },
+            Err(e) => {
+                RecordLine { line, record: Err(format!("cannot read the row: {e}")), raw: String::new() }
+            }
             Ok(row) => {
                 let raw = row.iter().collect::<Vec<_>>().join(",");
                 let record = if row.len() != width {
-                    Err(format!(
-                        "row has {} columns, the header has {width}",
-                        row.len()
-                    ))
+                    Err(format!("row has {} columns, the header has {width}", row.len()))
                 } else {
                     let cells: Vec<&str> = row.iter().collect();
                     parse_row(table, &cells)
@@ -281,9 +229,7 @@ where
     if s.is_empty() {
         return Ok(None);
     }
-    s.parse()
-        .map(Some)
-        .map_err(|e| format!("column `{column}`: {e}"))
+    s.parse().map(Some).map_err(|e| format!("column `{column}`: {e}"))
 }
 
 fn required<T: std::str::FromStr>(column: &str, s: &str) -> std::result::Result<T, String>
@@ -293,10 +239,7 @@ where
     parsed(column, s)?.ok_or_else(|| format!("column `{column}` is empty"))
 }
 
-fn json<T: serde::de::DeserializeOwned>(
-    column: &str,
-    s: &str,
-) -> std::result::Result<Option<T>, String> {
+fn json<T: serde::de::DeserializeOwned>(column: &str, s: &str) -> std::result::Result<Option<T>, String> {
     if s.is_empty() {
         return Ok(None);
     }
@@ -312,11 +255,8 @@ fn list(s: &str) -> impl Iterator<Item = &str> {
 fn parse_row(table: Table, c: &[&str]) -> std::result::Result<Record, String> {
     match table {
         Table::Events => {
-            let mut e = Event::new(
-                required::<String>("id", c[0])?,
-                required("type", c[1])?,
-                parsed("date", c[3])?,
-            );
+            let mut e =
+                Event::new(required::<String>("id", c[0])?, required("type", c[1])?, parsed("date", c[3])?);
             e.title = some(c[2]);
             e.status = parsed("status", c[4])?.unwrap_or_default();
             e.review = parsed("review", c[5])?.unwrap_or_default();
@@ -324,16 +264,11 @@ fn parse_row(table: Table, c: &[&str]) -> std::result::Result<Record, String> {
             e.participants = list(c[7])
                 .map(|p| {
                     let (entity, role) = p.rsplit_once(':').unwrap_or((p, "participant"));
-                    Ok(Participant {
-                        entity: entity.to_string(),
-                        role: required("participants", role)?,
-                    })
+                    Ok(Participant { entity: entity.to_string(), role: required("participants", role)? })
                 })
                 .collect::<std::result::Result<_, String>>()?;
             e.places = list(c[8]).map(str::to_string).collect();
-            e.sectors = list(c[9])
-                .map(|s| required("sectors", s))
-                .collect::<std::result::Result<_, _>>()?;
+            e.sectors = list(c[9]).map(|s| required("sectors", s)).collect::<std::result::Result<_, _>>()?;
             e.description = some(c[10]);
             e.evidence = json::<Vec<Evidence>>("evidence", c[11])?.unwrap_or_default();
             Ok(Record::Event(e))
@@ -343,11 +278,7 @@ fn parse_row(table: Table, c: &[&str]) -> std::result::Result<Record, String> {
             s.text = some(c[18]);
             s.id = c[0].to_string();
             s.sha256 = c[1].to_string();
-            s.csl_type = if c[2].is_empty() {
-                "document".into()
-            } else {
-                c[2].to_string()
-            };
+            s.csl_type = if c[2].is_empty() { "document".into() } else { c[2].to_string() };
             s.author = json::<Vec<Author>>("author", c[4])?.unwrap_or_default();
             s.issued = parsed("issued", c[5])?;
             s.container_title = some(c[6]);
@@ -371,9 +302,7 @@ fn parse_row(table: Table, c: &[&str]) -> std::result::Result<Record, String> {
                 (Some(lat), Some(lon)) => Some(Coordinates { lat, lon }),
                 (None, None) => None,
                 _ => {
-                    return Err(
-                        "columns `lat` and `lon` must both be given or both be empty".into(),
-                    );
+                    return Err("columns `lat` and `lon` must both be given or both be empty".into());
                 }
             };
             Ok(Record::Entity(Entity {
@@ -398,16 +327,9 @@ mod tests {
 
     #[test]
     fn events_round_trip_through_csv() {
-        let mut e = Event::new(
-            "e1",
-            EventType::CultureDays,
-            Some("2008-04-25/2008-05-02".parse().unwrap()),
-        );
+        let mut e = Event::new("e1", EventType::CultureDays, Some("2008-04-25/2008-05-02".parse().unwrap()));
         e.title = Some("Days of Culture, \"quoted\"; with separators".into());
-        e.participants = vec![
-            Participant::new("KZ", Role::Host),
-            Participant::new("TM", Role::Guest),
-        ];
+        e.participants = vec![Participant::new("KZ", Role::Host), Participant::new("TM", Role::Guest)];
         e.places = vec!["place:almaty".into(), "place:astana".into()];
         let mut ev = Evidence::new("src-1", "user:x");
         ev.page = Some("12".into());
@@ -425,22 +347,12 @@ mod tests {
 
     #[test]
     fn a_short_row_and_a_bad_date_are_named() {
-        let input = format!(
-            "{}\ne1,festival\ne2,festival,,2019-13-45,,,,,,,,\n",
-            EVENT_COLUMNS.join(",")
-        );
+        let input = format!("{}\ne1,festival\ne2,festival,,2019-13-45,,,,,,,,\n", EVENT_COLUMNS.join(","));
         let rows: Vec<_> = read(input.as_bytes()).unwrap().collect();
         assert_eq!(rows[0].line, 2);
-        assert!(
-            rows[0].record.as_ref().unwrap_err().contains("2 columns"),
-            "{:?}",
-            rows[0].record
-        );
+        assert!(rows[0].record.as_ref().unwrap_err().contains("2 columns"), "{:?}", rows[0].record);
         let err = rows[1].record.as_ref().unwrap_err();
-        assert!(
-            err.contains("column `date`") && err.contains("month 13"),
-            "{err}"
-        );
+        assert!(err.contains("column `date`") && err.contains("month 13"), "{err}");
     }
 
     #[test]

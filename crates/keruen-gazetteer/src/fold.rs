@@ -167,10 +167,7 @@ pub fn fold_with_map(text: &str) -> (String, Vec<u32>) {
 ///
 /// If `text` is longer than `u32::MAX` bytes.
 pub fn fold_with_map_into(text: &str, out: &mut String, map: &mut Vec<u32>) {
-    assert!(
-        u32::try_from(text.len()).is_ok(),
-        "fold_with_map: text longer than u32::MAX bytes"
-    );
+    assert!(u32::try_from(text.len()).is_ok(), "fold_with_map: text longer than u32::MAX bytes");
     map.clear();
     map.reserve(text.len());
     run(text, out, WithMap(map));
@@ -323,11 +320,7 @@ fn continues_cluster(c: char) -> bool {
 fn run<M: OffsetSink>(text: &str, out: &mut String, map: M) {
     out.clear();
     out.reserve(text.len());
-    let mut f = Folder {
-        out,
-        map,
-        pending: None,
-    };
+    let mut f = Folder { out, map, pending: None };
     let bytes = text.as_bytes();
     let mut i = 0usize;
     let mut offset: u32 = 0;
@@ -499,10 +492,10 @@ mod tests {
     #[test]
     fn agrees_with_whole_text_reference() {
         const ALPHABET: &[&str] = &[
-            "a", "Q", "x", "z", " ", "-", "'", "`", "1", "9", ".", "é", "e\u{301}", "\u{301}",
-            "\u{308}", "\u{306}", "\u{327}", "\u{30c}", "\u{483}", "е", "и", "у", "s", "c", "Ş",
-            "ı", "İ", "ʻ", "’", "ﬁ", "Ａ", "ｑ", "😀", "北", "ᄀ", "ᅡ", "ᆨ", "한", "½", "™", "ß",
-            "ǅ", "㎞", "Σ", "ς", "ъ", "Щ", "қ", "Ў", "ў", "ə", "\u{200b}", "\t", "ẞ", "ﬀ", "①",
+            "a", "Q", "x", "z", " ", "-", "'", "`", "1", "9", ".", "é", "e\u{301}", "\u{301}", "\u{308}",
+            "\u{306}", "\u{327}", "\u{30c}", "\u{483}", "е", "и", "у", "s", "c", "Ş", "ı", "İ", "ʻ", "’",
+            "ﬁ", "Ａ", "ｑ", "😀", "北", "ᄀ", "ᅡ", "ᆨ", "한", "½", "™", "ß", "ǅ", "㎞", "Σ", "ς", "ъ", "Щ",
+            "қ", "Ў", "ў", "ə", "\u{200b}", "\t", "ẞ", "ﬀ", "①",
         ];
         let mut seed = 0x9E37_79B9_7F4A_7C15u64;
         for _ in 0..20_000 {
@@ -529,9 +522,7 @@ mod tests {
             let mut buf = [0u8; 4];
             fold_into(c.encode_utf8(&mut buf), &mut out);
             assert!(
-                out.bytes().all(|b| b.is_ascii_lowercase() && b != b'q'
-                    || b.is_ascii_digit()
-                    || b == b' '),
+                out.bytes().all(|b| b.is_ascii_lowercase() && b != b'q' || b.is_ascii_digit() || b == b' '),
                 "{c:?} -> {out:?}"
             );
             assert!(!out.starts_with(' ') && !out.ends_with(' ') && !out.contains("  "));

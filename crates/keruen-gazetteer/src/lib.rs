@@ -56,10 +56,7 @@ const DATA: &[(&str, &str)] = &[
     ("countries.toml", include_str!("../data/countries.toml")),
     ("polities.toml", include_str!("../data/polities.toml")),
     ("places.toml", include_str!("../data/places.toml")),
-    (
-        "organizations.toml",
-        include_str!("../data/organizations.toml"),
-    ),
+    ("organizations.toml", include_str!("../data/organizations.toml")),
     ("people.toml", include_str!("../data/people.toml")),
     ("works.toml", include_str!("../data/works.toml")),
 ];
@@ -104,11 +101,7 @@ impl Gazetteer {
                 }
             }
         }
-        Ok(Gazetteer {
-            entries,
-            by_id,
-            by_name,
-        })
+        Ok(Gazetteer { entries, by_id, by_name })
     }
 
     /// Every entry.
@@ -136,12 +129,10 @@ impl Gazetteer {
 
     /// Every (folded name, entry index, name form) — what a matcher compiles.
     pub fn names(&self) -> impl Iterator<Item = (String, usize, NameForm)> + '_ {
-        self.entries.iter().enumerate().flat_map(|(i, e)| {
-            e.entity
-                .names
-                .iter()
-                .map(move |n| (fold::fold(&n.text), i, n.form))
-        })
+        self.entries
+            .iter()
+            .enumerate()
+            .flat_map(|(i, e)| e.entity.names.iter().map(move |n| (fold::fold(&n.text), i, n.form)))
     }
 
     /// The entry at an index returned by [`Gazetteer::names`].

@@ -94,10 +94,8 @@ struct RawFile {
 }
 
 pub(crate) fn parse_file(file: &str, text: &str) -> Result<Vec<Entry>, GazetteerError> {
-    let raw: RawFile = toml::from_str(text).map_err(|e| GazetteerError::Syntax {
-        file: file.into(),
-        message: e.to_string(),
-    })?;
+    let raw: RawFile = toml::from_str(text)
+        .map_err(|e| GazetteerError::Syntax { file: file.into(), message: e.to_string() })?;
     let mut out = Vec::new();
     let groups = [
         (EntityKind::Country, raw.country),
@@ -117,15 +115,9 @@ pub(crate) fn parse_file(file: &str, text: &str) -> Result<Vec<Entry>, Gazetteer
 
 fn convert(file: &str, kind: EntityKind, r: RawEntry) -> Result<Entry, GazetteerError> {
     let id = r.id.clone().or_else(|| r.code.clone()).unwrap_or_default();
-    let fail = |message: String| GazetteerError::Entry {
-        file: file.into(),
-        id: id.clone(),
-        message,
-    };
+    let fail = |message: String| GazetteerError::Entry { file: file.into(), id: id.clone(), message };
     let date = |field: &str, v: &Option<String>| -> Result<Option<Edtf>, GazetteerError> {
-        v.as_deref()
-            .map(|s| s.parse::<Edtf>().map_err(|e| fail(format!("{field}: {e}"))))
-            .transpose()
+        v.as_deref().map(|s| s.parse::<Edtf>().map_err(|e| fail(format!("{field}: {e}")))).transpose()
     };
     let dates = match kind {
         EntityKind::Person => {
@@ -138,19 +130,12 @@ fn convert(file: &str, kind: EntityKind, r: RawEntry) -> Result<Entry, Gazetteer
                         b.map(|x| x.to_string()).unwrap_or_else(|| "..".into()),
                         d.map(|x| x.to_string()).unwrap_or_else(|| "..".into())
                     );
-                    Some(
-                        text.parse::<Edtf>()
-                            .map_err(|e| fail(format!("born/died: {e}")))?,
-                    )
+                    Some(text.parse::<Edtf>().map_err(|e| fail(format!("born/died: {e}")))?)
                 }
             }
         }
         EntityKind::Organization => match date("founded", &r.founded)? {
-            Some(f) => Some(
-                format!("{f}/..")
-                    .parse::<Edtf>()
-                    .map_err(|e| fail(format!("founded: {e}")))?,
-            ),
+            Some(f) => Some(format!("{f}/..").parse::<Edtf>().map_err(|e| fail(format!("founded: {e}")))?),
             None => None,
         },
         _ => date("dates", &r.dates)?,
@@ -160,10 +145,7 @@ fn convert(file: &str, kind: EntityKind, r: RawEntry) -> Result<Entry, Gazetteer
         .into_iter()
         .map(|n| {
             if n.text.trim() != n.text || n.text.is_empty() {
-                return Err(fail(format!(
-                    "name `{}` is empty or has surrounding spaces",
-                    n.text
-                )));
+                return Err(fail(format!("name `{}` is empty or has surrounding spaces", n.text)));
             }
             Ok(Name {
                 script: Script::detect(&n.text),
@@ -178,11 +160,7 @@ fn convert(file: &str, kind: EntityKind, r: RawEntry) -> Result<Entry, Gazetteer
         id: id.clone(),
         kind,
         names,
-        iso: if kind == EntityKind::Country {
-            r.code.clone().or_else(|| r.id.clone())
-        } else {
-            None
-        },
+        iso: if kind == EntityKind::Country { r.code.clone().or_else(|| r.id.clone()) } else { None },
         wikidata: r.wikidata,
         country: r.country,
         coordinates: r.coords.map(|[lat, lon]| Coordinates { lat, lon }),
@@ -190,11 +168,5 @@ fn convert(file: &str, kind: EntityKind, r: RawEntry) -> Result<Entry, Gazetteer
         description: r.description,
     };
     entity.validate().map_err(|e| fail(e.to_string()))?;
-    Ok(Entry {
-        entity,
-        region: r.region,
-        subtype: r.subtype,
-        seat: r.capital.or(r.place),
-        iso3: r.iso3,
-    })
+    Ok(Entry { entity, region: r.region, subtype: r.subtype, seat: r.capital.or(r.place), iso3: r.iso3 })
 }

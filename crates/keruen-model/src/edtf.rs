@@ -79,9 +79,7 @@ impl Day {
         if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year.into(), month) {
             return None;
         }
-        i32::try_from(days_from_civil(year.into(), month, day))
-            .ok()
-            .map(Day)
+        i32::try_from(days_from_civil(year.into(), month, day)).ok().map(Day)
     }
     /// Year, month (1–12), day (1–31).
     pub fn ymd(self) -> (i32, u32, u32) {
@@ -161,14 +159,9 @@ impl Season {
     }
     /// The season of an EDTF code 21–24.
     pub fn from_code(code: u8) -> Option<Season> {
-        [
-            Season::Spring,
-            Season::Summer,
-            Season::Autumn,
-            Season::Winter,
-        ]
-        .get(usize::from(code.checked_sub(21)?))
-        .copied()
+        [Season::Spring, Season::Summer, Season::Autumn, Season::Winter]
+            .get(usize::from(code.checked_sub(21)?))
+            .copied()
     }
 }
 
@@ -218,14 +211,7 @@ pub struct EdtfDate {
 impl EdtfDate {
     /// A plain year.
     pub fn from_year(year: i32) -> EdtfDate {
-        EdtfDate {
-            year,
-            unspecified_year_digits: 0,
-            month: None,
-            season: None,
-            day: None,
-            qualifier: None,
-        }
+        EdtfDate { year, unspecified_year_digits: 0, month: None, season: None, day: None, qualifier: None }
     }
     /// The month, if known (not `XX`, not a season).
     pub fn known_month(&self) -> Option<u8> {
@@ -332,22 +318,13 @@ fn date_span(d: &EdtfDate) -> (i64, i64) {
         (None, Some(m)) => {
             let m = u32::from(m);
             return match d.known_day() {
-                Some(day) => (
-                    days_from_civil(y, m, day.into()),
-                    days_from_civil(y, m, day.into()),
-                ),
-                None => (
-                    days_from_civil(y, m, 1),
-                    days_from_civil(y, m, days_in_month(y, m)),
-                ),
+                Some(day) => (days_from_civil(y, m, day.into()), days_from_civil(y, m, day.into())),
+                None => (days_from_civil(y, m, 1), days_from_civil(y, m, days_in_month(y, m))),
             };
         }
         (None, None) => (1, last_year, 12),
     };
-    (
-        days_from_civil(y, m0, 1),
-        days_from_civil(y1, m1, days_in_month(y1, m1)),
-    )
+    (days_from_civil(y, m0, 1), days_from_civil(y1, m1, days_in_month(y1, m1)))
 }
 
 fn to_day(d: Option<i64>) -> Option<Day> {
@@ -364,46 +341,29 @@ impl Edtf {
     pub fn parse(s: &str) -> Result<Edtf, EdtfError> {
         parse_value(s)
             .and_then(|value| check_value(&value).map(|()| Edtf { value }))
-            .map_err(|reason| EdtfError {
-                input: s.to_string(),
-                reason,
-            })
+            .map_err(|reason| EdtfError { input: s.to_string(), reason })
     }
     /// Validates a structure built by hand.
     pub fn new(value: EdtfValue) -> Result<Edtf, EdtfError> {
         match check_value(&value) {
             Ok(()) => Ok(Edtf { value }),
-            Err(reason) => Err(EdtfError {
-                input: value.to_string(),
-                reason,
-            }),
+            Err(reason) => Err(EdtfError { input: value.to_string(), reason }),
         }
     }
     /// A year, e.g. 1992 → `1992`, 170000002 → `Y170000002`.
     pub fn year_only(year: i32) -> Edtf {
-        Edtf {
-            value: EdtfValue::Date(EdtfDate::from_year(year)),
-        }
+        Edtf { value: EdtfValue::Date(EdtfDate::from_year(year)) }
     }
     /// A month of a year (years −9999..=9999); `None` if the month does not exist.
     pub fn year_month(year: i32, month: u32) -> Option<Edtf> {
         let month = Some(Part::Known(u8::try_from(month).ok()?));
-        Edtf::new(EdtfValue::Date(EdtfDate {
-            month,
-            ..EdtfDate::from_year(year)
-        }))
-        .ok()
+        Edtf::new(EdtfValue::Date(EdtfDate { month, ..EdtfDate::from_year(year) })).ok()
     }
     /// A day (years −9999..=9999); `None` if the date does not exist.
     pub fn ymd(year: i32, month: u32, day: u32) -> Option<Edtf> {
         let month = Some(Part::Known(u8::try_from(month).ok()?));
         let day = Some(Part::Known(u8::try_from(day).ok()?));
-        Edtf::new(EdtfValue::Date(EdtfDate {
-            month,
-            day,
-            ..EdtfDate::from_year(year)
-        }))
-        .ok()
+        Edtf::new(EdtfValue::Date(EdtfDate { month, day, ..EdtfDate::from_year(year) })).ok()
     }
     /// An interval; fails if both ends are not dates or it ends before it starts.
     pub fn interval(start: IntervalEnd, end: IntervalEnd) -> Result<Edtf, EdtfError> {
@@ -418,12 +378,10 @@ impl Edtf {
         Edtf::interval(start.as_interval_end()?, IntervalEnd::Open)
     }
     fn as_interval_end(&self) -> Result<IntervalEnd, EdtfError> {
-        self.as_date()
-            .map(|d| IntervalEnd::Date(*d))
-            .ok_or_else(|| EdtfError {
-                input: self.to_string(),
-                reason: "an interval end must be a single date".into(),
-            })
+        self.as_date().map(|d| IntervalEnd::Date(*d)).ok_or_else(|| EdtfError {
+            input: self.to_string(),
+            reason: "an interval end must be a single date".into(),
+        })
     }
     /// The structure.
     pub fn value(&self) -> &EdtfValue {
@@ -440,10 +398,9 @@ impl Edtf {
     pub fn dates(&self) -> Vec<&EdtfDate> {
         match &self.value {
             EdtfValue::Date(d) => vec![d],
-            EdtfValue::Interval { start, end } => [start, end]
-                .into_iter()
-                .filter_map(IntervalEnd::date)
-                .collect(),
+            EdtfValue::Interval { start, end } => {
+                [start, end].into_iter().filter_map(IntervalEnd::date).collect()
+            }
             EdtfValue::Set { members, .. } => members
                 .iter()
                 .flat_map(|m| match m {
@@ -463,15 +420,11 @@ impl Edtf {
     }
     /// Whether any date is qualified `~` or `%`.
     pub fn is_approximate(&self) -> bool {
-        self.dates()
-            .iter()
-            .any(|d| d.qualifier.is_some_and(Qualifier::is_approximate))
+        self.dates().iter().any(|d| d.qualifier.is_some_and(Qualifier::is_approximate))
     }
     /// Whether any date is qualified `?` or `%`.
     pub fn is_uncertain(&self) -> bool {
-        self.dates()
-            .iter()
-            .any(|d| d.qualifier.is_some_and(Qualifier::is_uncertain))
+        self.dates().iter().any(|d| d.qualifier.is_some_and(Qualifier::is_uncertain))
     }
     /// Whether any digit is `X`.
     pub fn has_unspecified(&self) -> bool {
@@ -482,10 +435,9 @@ impl Edtf {
         let date = |d: &EdtfDate| date_span(d);
         match &self.value {
             EdtfValue::Date(d) => vec![(Some(date(d).0), Some(date(d).1))],
-            EdtfValue::Interval { start, end } => vec![(
-                start.date().map(|d| date(d).0),
-                end.date().map(|d| date(d).1),
-            )],
+            EdtfValue::Interval { start, end } => {
+                vec![(start.date().map(|d| date(d).0), end.date().map(|d| date(d).1))]
+            }
             EdtfValue::Set { members, .. } => members
                 .iter()
                 .map(|m| match m {
@@ -501,9 +453,7 @@ impl Edtf {
     fn span(&self) -> Span {
         let spans = self.spans();
         let lo = spans.iter().map(|s| s.0).min().flatten(); // `None` sorts first
-        let hi = spans
-            .iter()
-            .try_fold(i64::MIN, |m, s| s.1.map(|h| m.max(h)));
+        let hi = spans.iter().try_fold(i64::MIN, |m, s| s.1.map(|h| m.max(h)));
         (lo, hi)
     }
     /// Earliest day the value can denote; `None` when open or unknown at the start (or
@@ -525,9 +475,7 @@ impl Edtf {
     /// forever; a set is compared member by member, so `[1870,1872]` does not overlap `1871`.
     pub fn overlaps(&self, other: &Edtf) -> bool {
         let theirs = other.spans();
-        self.spans()
-            .into_iter()
-            .any(|a| theirs.iter().any(|&b| spans_overlap(a, b)))
+        self.spans().into_iter().any(|a| theirs.iter().any(|&b| spans_overlap(a, b)))
     }
     /// The year of the earliest day, else of the latest (also for `Y` years beyond
     /// [`Day`]'s range).
@@ -545,9 +493,7 @@ impl Ord for Edtf {
             let (lo, hi) = e.span();
             (lo, hi.is_none(), hi)
         };
-        key(self)
-            .cmp(&key(other))
-            .then_with(|| self.to_string().cmp(&other.to_string()))
+        key(self).cmp(&key(other)).then_with(|| self.to_string().cmp(&other.to_string()))
     }
 }
 impl PartialOrd for Edtf {
@@ -669,16 +615,12 @@ fn parse_value(s: &str) -> Result<EdtfValue, String> {
             b'[' => (SetKind::OneOf, ']'),
             _ => (SetKind::AllOf, '}'),
         };
-        let inner = s[1..]
-            .strip_suffix(close)
-            .ok_or_else(|| format!("the set is not closed with `{close}`"))?;
+        let inner =
+            s[1..].strip_suffix(close).ok_or_else(|| format!("the set is not closed with `{close}`"))?;
         if inner.is_empty() {
             return Err("a set needs at least one member".into());
         }
-        let members = inner
-            .split(',')
-            .map(parse_member)
-            .collect::<Result<_, _>>()?;
+        let members = inner.split(',').map(parse_member).collect::<Result<_, _>>()?;
         return Ok(EdtfValue::Set { kind, members });
     }
     if let Some((a, b)) = s.split_once('/') {
@@ -690,10 +632,7 @@ fn parse_value(s: &str) -> Result<EdtfValue, String> {
             ".." => Ok(IntervalEnd::Open),
             t => parse_date(t).map(IntervalEnd::Date),
         };
-        return Ok(EdtfValue::Interval {
-            start: end(a)?,
-            end: end(b)?,
-        });
+        return Ok(EdtfValue::Interval { start: end(a)?, end: end(b)? });
     }
     parse_date(s).map(EdtfValue::Date)
 }
@@ -726,10 +665,7 @@ fn parse_date(s: &str) -> Result<EdtfDate, String> {
     if body.is_empty() {
         return Err("a qualifier needs a date before it".into());
     }
-    if let Some(c) = body
-        .chars()
-        .find(|c| !(c.is_ascii_digit() || "X-Y".contains(*c)))
-    {
+    if let Some(c) = body.chars().find(|c| !(c.is_ascii_digit() || "X-Y".contains(*c))) {
         return Err(if "?~%".contains(c) {
             "a qualifier (?, ~ or %) may only appear once, at the end of a date".into()
         } else {
@@ -747,13 +683,8 @@ fn parse_date(s: &str) -> Result<EdtfDate, String> {
         if unsigned.starts_with('0') {
             return Err("a Y-prefixed year must not start with 0".into());
         }
-        let year = digits
-            .parse()
-            .map_err(|_| format!("year {digits} is out of range"))?;
-        return Ok(EdtfDate {
-            qualifier,
-            ..EdtfDate::from_year(year)
-        });
+        let year = digits.parse().map_err(|_| format!("year {digits} is out of range"))?;
+        return Ok(EdtfDate { qualifier, ..EdtfDate::from_year(year) });
     }
     let (negative, rest) = match body.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -768,19 +699,14 @@ fn parse_date(s: &str) -> Result<EdtfDate, String> {
     }
     let year_text = parts[0];
     if year_text.len() != 4 {
-        return Err(
-            if year_text.len() > 4 && year_text.bytes().all(|b| b.is_ascii_digit()) {
-                format!("a year of more than four digits needs the Y prefix (Y{year_text})")
-            } else {
-                "the year must have four digits".into()
-            },
-        );
+        return Err(if year_text.len() > 4 && year_text.bytes().all(|b| b.is_ascii_digit()) {
+            format!("a year of more than four digits needs the Y prefix (Y{year_text})")
+        } else {
+            "the year must have four digits".into()
+        });
     }
     let all = parts.concat();
-    if all
-        .find('X')
-        .is_some_and(|i| all[i..].bytes().any(|b| b != b'X'))
-    {
+    if all.find('X').is_some_and(|i| all[i..].bytes().any(|b| b != b'X')) {
         return Err("an unspecified digit X may only be followed by X".into());
     }
     let unspecified_year_digits = year_text.bytes().filter(|&b| b == b'X').count() as u8;
@@ -795,9 +721,7 @@ fn parse_date(s: &str) -> Result<EdtfDate, String> {
         match text {
             "XX" => Ok(Part::Unspecified),
             t if t.len() != 2 => Err(format!("the {what} must have two digits")),
-            t if t.contains('X') => Err(format!(
-                "a partly unspecified {what} ({t}) is not supported"
-            )),
+            t if t.contains('X') => Err(format!("a partly unspecified {what} ({t}) is not supported")),
             t => Ok(Part::Known(t.parse().expect("two digits"))),
         }
     };
@@ -833,14 +757,10 @@ fn check_date(d: &EdtfDate) -> Result<(), String> {
             return Err("only a year 0000–9999 can have unspecified digits".into());
         }
         if d.year % 10i32.pow(n.into()) != 0 {
-            return Err(format!(
-                "the unspecified digits of year {} must be 0",
-                d.year
-            ));
+            return Err(format!("the unspecified digits of year {} must be 0", d.year));
         }
     }
-    if d.year.unsigned_abs() > 9999 && (d.month.is_some() || d.season.is_some() || d.day.is_some())
-    {
+    if d.year.unsigned_abs() > 9999 && (d.month.is_some() || d.season.is_some() || d.day.is_some()) {
         return Err("a Y-prefixed year has no month, season or day".into());
     }
     if d.month.is_some() && d.season.is_some() {
@@ -864,11 +784,7 @@ fn check_date(d: &EdtfDate) -> Result<(), String> {
         if let Some(day) = d.known_day()
             && (day == 0 || u32::from(day) > days_in_month(d.year.into(), m.into()))
         {
-            let ym = EdtfDate {
-                day: None,
-                qualifier: None,
-                ..*d
-            };
+            let ym = EdtfDate { day: None, qualifier: None, ..*d };
             return Err(format!("day {day:02} does not exist in {ym}"));
         }
     }

@@ -300,10 +300,7 @@ mod tests {
             iso: None,
             wikidata: Some("Q35493".into()),
             country: Some("KZ".into()),
-            coordinates: Some(Coordinates {
-                lat: 43.25,
-                lon: 76.95,
-            }),
+            coordinates: Some(Coordinates { lat: 43.25, lon: 76.95 }),
             dates: None,
             description: None,
         }
@@ -328,10 +325,7 @@ mod tests {
     fn validation_names_the_field() {
         let mut e = almaty();
         assert!(e.validate().is_ok());
-        e.coordinates = Some(Coordinates {
-            lat: 143.0,
-            lon: 0.0,
-        });
+        e.coordinates = Some(Coordinates { lat: 143.0, lon: 0.0 });
         assert_eq!(e.validate().unwrap_err().field(), "coordinates");
         let mut e = almaty();
         e.kind = EntityKind::Country;

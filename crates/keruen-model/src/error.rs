@@ -30,10 +30,7 @@ pub enum ModelError {
 impl ModelError {
     /// Shorthand for [`ModelError::Invalid`].
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        ModelError::Invalid {
-            field,
-            message: message.into(),
-        }
+        ModelError::Invalid { field, message: message.into() }
     }
 
     /// The field this error is about.

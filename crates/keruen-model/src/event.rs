@@ -6,9 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The part an entity plays in an event.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// The state or body on whose ground, or at whose invitation, it took place.
@@ -27,13 +25,7 @@ pub enum Role {
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 5] = [
-        Role::Host,
-        Role::Guest,
-        Role::Organiser,
-        Role::Signatory,
-        Role::Participant,
-    ];
+    pub const ALL: [Role; 5] = [Role::Host, Role::Guest, Role::Organiser, Role::Signatory, Role::Participant];
 
     /// The role as written in data files and the API.
     pub fn as_str(self) -> &'static str {
@@ -56,10 +48,9 @@ impl fmt::Display for Role {
 impl FromStr for Role {
     type Err = String;
     fn from_str(s: &str) -> std::result::Result<Self, String> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s.trim())
-            .ok_or_else(|| format!("unknown role `{s}`; expected one of: host, guest, organiser, signatory, participant"))
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim()).ok_or_else(|| {
+            format!("unknown role `{s}`; expected one of: host, guest, organiser, signatory, participant")
+        })
     }
 }
 
@@ -77,10 +68,7 @@ pub struct Participant {
 impl Participant {
     /// A participant in a role.
     pub fn new(entity: impl Into<String>, role: Role) -> Self {
-        Participant {
-            entity: entity.into(),
-            role,
-        }
+        Participant { entity: entity.into(), role }
     }
 
     /// Whether the participant is a present-day state (its id is an ISO code).
@@ -146,12 +134,8 @@ impl Event {
 
     /// ISO codes of the states taking part, sorted and without repeats.
     pub fn countries(&self) -> Vec<&str> {
-        let mut codes: Vec<&str> = self
-            .participants
-            .iter()
-            .filter(|p| p.is_country())
-            .map(|p| p.entity.as_str())
-            .collect();
+        let mut codes: Vec<&str> =
+            self.participants.iter().filter(|p| p.is_country()).map(|p| p.entity.as_str()).collect();
         codes.sort_unstable();
         codes.dedup();
         codes
@@ -159,10 +143,7 @@ impl Event {
 
     /// Entity ids in `role`.
     pub fn with_role(&self, role: Role) -> impl Iterator<Item = &str> {
-        self.participants
-            .iter()
-            .filter(move |p| p.role == role)
-            .map(|p| p.entity.as_str())
+        self.participants.iter().filter(move |p| p.role == role).map(|p| p.entity.as_str())
     }
 
     /// Checks the fields that every event must have right.
@@ -172,10 +153,7 @@ impl Event {
         }
         for p in &self.participants {
             if p.entity.trim().is_empty() {
-                return Err(ModelError::invalid(
-                    "participants",
-                    "a participant has no entity id",
-                ));
+                return Err(ModelError::invalid("participants", "a participant has no entity id"));
             }
             if p.entity.len() == 2 && !p.is_country() {
                 return Err(ModelError::invalid(
@@ -192,10 +170,9 @@ impl Event {
         }
         for (i, ev) in self.evidence.iter().enumerate() {
             ev.validate().map_err(|e| match e {
-                ModelError::Invalid { field, message } => ModelError::Invalid {
-                    field,
-                    message: format!("evidence #{}: {message}", i + 1),
-                },
+                ModelError::Invalid { field, message } => {
+                    ModelError::Invalid { field, message: format!("evidence #{}: {message}", i + 1) }
+                }
                 other => other,
             })?;
         }
@@ -231,11 +208,7 @@ mod tests {
 
     #[test]
     fn json_uses_type_and_edtf_strings() {
-        let mut e = Event::new(
-            "ev-1",
-            EventType::Agreement,
-            Some("1993-01".parse().unwrap()),
-        );
+        let mut e = Event::new("ev-1", EventType::Agreement, Some("1993-01".parse().unwrap()));
         e.participants.push(Participant::new("UZ", Role::Signatory));
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(json["type"], "agreement");

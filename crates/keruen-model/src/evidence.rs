@@ -5,9 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Where a fact stands in review.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewStatus {
     /// Proposed (by the extractor or an import) and not yet reviewed.
@@ -43,9 +41,9 @@ impl FromStr for ReviewStatus {
             "candidate" => Ok(ReviewStatus::Candidate),
             "accepted" => Ok(ReviewStatus::Accepted),
             "rejected" => Ok(ReviewStatus::Rejected),
-            other => Err(format!(
-                "unknown review status `{other}`; expected candidate, accepted or rejected"
-            )),
+            other => {
+                Err(format!("unknown review status `{other}`; expected candidate, accepted or rejected"))
+            }
         }
     }
 }
@@ -124,30 +122,19 @@ impl Evidence {
             return Err(ModelError::Missing { field: "source" });
         }
         if self.asserted_by.trim().is_empty() {
-            return Err(ModelError::Missing {
-                field: "asserted_by",
-            });
+            return Err(ModelError::Missing { field: "asserted_by" });
         }
         match (self.start, self.end) {
             (Some(s), Some(e)) if s > e => {
-                return Err(ModelError::invalid(
-                    "end",
-                    format!("span end {e} is before its start {s}"),
-                ));
+                return Err(ModelError::invalid("end", format!("span end {e} is before its start {s}")));
             }
             (Some(_), None) | (None, Some(_)) => {
-                return Err(ModelError::invalid(
-                    "start",
-                    "a span needs both start and end",
-                ));
+                return Err(ModelError::invalid("start", "a span needs both start and end"));
             }
             _ => {}
         }
         if !(0.0..=1.0).contains(&self.confidence) || self.confidence.is_nan() {
-            return Err(ModelError::invalid(
-                "confidence",
-                format!("{} is outside 0…1", self.confidence),
-            ));
+            return Err(ModelError::invalid("confidence", format!("{} is outside 0…1", self.confidence)));
         }
         Ok(())
     }

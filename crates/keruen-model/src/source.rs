@@ -55,11 +55,7 @@ pub struct Source {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued: Option<Edtf>,
     /// Journal, book or site it appeared in.
-    #[serde(
-        default,
-        rename = "container-title",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, rename = "container-title", skip_serializing_if = "Option::is_none")]
     pub container_title: Option<String>,
     /// Volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -74,11 +70,7 @@ pub struct Source {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,
     /// Place of publication.
-    #[serde(
-        default,
-        rename = "publisher-place",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, rename = "publisher-place", skip_serializing_if = "Option::is_none")]
     pub publisher_place: Option<String>,
     /// Web address.
     #[serde(default, rename = "URL", skip_serializing_if = "Option::is_none")]
@@ -172,11 +164,7 @@ impl Source {
 
     /// Surname of the first author and the year, as in an author–year citation.
     pub fn short_citation(&self) -> String {
-        let who = self
-            .author
-            .first()
-            .map(|a| a.family.as_str())
-            .unwrap_or(self.title.as_str());
+        let who = self.author.first().map(|a| a.family.as_str()).unwrap_or(self.title.as_str());
         match self.issued.as_ref().and_then(|d| d.year()) {
             Some(y) => format!("{who} {y}"),
             None => who.to_string(),
@@ -192,23 +180,15 @@ impl Source {
             return Err(ModelError::Missing { field: "title" });
         }
         if self.sha256.len() != 64 || !self.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(ModelError::invalid(
-                "sha256",
-                "must be 64 hexadecimal digits",
-            ));
+            return Err(ModelError::invalid("sha256", "must be 64 hexadecimal digits"));
         }
         if let Some(a) = &self.archival
             && a.fond.trim().is_empty()
         {
-            return Err(ModelError::Missing {
-                field: "archival.fond",
-            });
+            return Err(ModelError::Missing { field: "archival.fond" });
         }
         if self.author.iter().any(|a| a.family.trim().is_empty()) {
-            return Err(ModelError::invalid(
-                "author",
-                "an author has no family name",
-            ));
+            return Err(ModelError::invalid("author", "an author has no family name"));
         }
         Ok(())
     }

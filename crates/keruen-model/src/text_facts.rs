@@ -94,9 +94,7 @@ impl AnnotationKind {
     /// Parses [`AnnotationKind::as_str`].
     pub fn parse(s: &str) -> Option<Self> {
         use AnnotationKind::*;
-        [Timex, Entity, Event, Archival, Citation, Reference]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [Timex, Entity, Event, Archival, Citation, Reference].into_iter().find(|k| k.as_str() == s)
     }
 }
 

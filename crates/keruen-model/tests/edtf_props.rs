@@ -1,7 +1,5 @@
 //! Tests of the EDTF type: examples, bounds, ordering, overlaps and properties.
-use keruen_model::edtf::{
-    EdtfDate, EdtfValue, IntervalEnd, Part, Qualifier, Season, SetKind, SetMember,
-};
+use keruen_model::edtf::{EdtfDate, EdtfValue, IntervalEnd, Part, Qualifier, Season, SetKind, SetMember};
 use keruen_model::{Day, Edtf};
 use proptest::prelude::*;
 
@@ -20,20 +18,14 @@ fn reason(s: &str) -> String {
         Ok(v) => panic!("`{s}` parsed as {v:?}"),
         Err(err) => {
             assert_eq!(err.input, s);
-            assert!(
-                err.to_string().contains("is not a valid EDTF date"),
-                "{err}"
-            );
+            assert!(err.to_string().contains("is not a valid EDTF date"), "{err}");
             err.reason
         }
     }
 }
 
 fn days_in_month(y: i32, m: u32) -> u32 {
-    (28..=31)
-        .rev()
-        .find(|&d| Day::from_ymd(y, m, d).is_some())
-        .unwrap()
+    (28..=31).rev().find(|&d| Day::from_ymd(y, m, d).is_some()).unwrap()
 }
 
 const VALID: &[&str] = &[
@@ -101,10 +93,7 @@ fn valid_examples_round_trip() {
 fn invalid_examples_say_why() {
     let cases: &[(&str, &str)] = &[
         ("2019-13-45", "month 13 does not exist"),
-        (
-            "1992/1991",
-            "the interval ends (1991) before it starts (1992)",
-        ),
+        ("1992/1991", "the interval ends (1991) before it starts (1992)"),
         ("20X9", "an unspecified digit X may only be followed by X"),
         ("1995-02-30", "day 30 does not exist in 1995-02"),
         ("1996-02-30", "day 30 does not exist in 1996-02"),
@@ -129,26 +118,14 @@ fn invalid_examples_say_why() {
         ("[]", "at least one member"),
         ("[1870,]", "empty"),
         ("[..]", "`..` alone"),
-        (
-            "[1870..1860]",
-            "the range ends (1860) before it starts (1870)",
-        ),
+        ("[1870..1860]", "the range ends (1860) before it starts (1870)"),
         ("[1870,..1880]", "first member"),
         ("[1870..,1880]", "last member"),
         ("2001-25", "season"),
         ("2001-20", "month 20 does not exist"),
-        (
-            "1985-XX-05",
-            "an unspecified digit X may only be followed by X",
-        ),
-        (
-            "199X-05",
-            "an unspecified digit X may only be followed by X",
-        ),
-        (
-            "199X-21",
-            "an unspecified digit X may only be followed by X",
-        ),
+        ("1985-XX-05", "an unspecified digit X may only be followed by X"),
+        ("199X-05", "an unspecified digit X may only be followed by X"),
+        ("199X-21", "an unspecified digit X may only be followed by X"),
         ("1984-1X", "partly unspecified month"),
         ("2001-21-05", "a season has no day"),
         (" 1992", "whitespace"),
@@ -167,10 +144,7 @@ fn invalid_examples_say_why() {
     ];
     for (input, expected) in cases {
         let r = reason(input);
-        assert!(
-            r.contains(expected),
-            "`{input}`: {r:?} does not mention {expected:?}"
-        );
+        assert!(r.contains(expected), "`{input}`: {r:?} does not mention {expected:?}");
     }
 }
 
@@ -241,18 +215,9 @@ fn day_display_and_known_counts() {
     assert_eq!(Day::from_ymd(1969, 12, 31), Some(Day(-1)));
     assert_eq!(Day::from_ymd(2000, 3, 1), Some(Day(11_017)));
     assert_eq!(Day::from_ymd(0, 1, 1), Some(Day(-719_528)));
-    assert_eq!(
-        Day::from_ymd(1992, 10, 5).unwrap().to_string(),
-        "1992-10-05"
-    );
-    assert_eq!(
-        Day::from_ymd(-44, 3, 15).unwrap().to_string(),
-        "-0044-03-15"
-    );
-    assert_eq!(
-        Day::from_ymd(-1, 12, 31).unwrap().to_string(),
-        "-0001-12-31"
-    );
+    assert_eq!(Day::from_ymd(1992, 10, 5).unwrap().to_string(), "1992-10-05");
+    assert_eq!(Day::from_ymd(-44, 3, 15).unwrap().to_string(), "-0044-03-15");
+    assert_eq!(Day::from_ymd(-1, 12, 31).unwrap().to_string(), "-0001-12-31");
     assert_eq!(Day::from_ymd(0, 2, 29).unwrap().to_string(), "0000-02-29");
     assert_eq!(Day::from_ymd(1900, 2, 29), None);
     assert_eq!(Day::from_ymd(2019, 13, 1), None);
@@ -331,9 +296,7 @@ fn structure_and_flags() {
         EdtfValue::Set { kind, members } => {
             assert_eq!(*kind, SetKind::OneOf);
             assert_eq!(members.len(), 2);
-            assert!(
-                matches!(members[1], SetMember::Range(a, b) if a.year == 1670 && b.year == 1672)
-            );
+            assert!(matches!(members[1], SetMember::Range(a, b) if a.year == 1670 && b.year == 1672));
         }
         other => panic!("{other:?}"),
     }
@@ -367,46 +330,25 @@ fn constructors() {
     assert!(err.reason.contains("before it starts"), "{err}");
     assert!(Edtf::open_end(&span).is_err());
     assert_eq!(
-        Edtf::interval(
-            IntervalEnd::Unknown,
-            IntervalEnd::Date(EdtfDate::from_year(2001))
-        )
-        .unwrap()
-        .to_string(),
+        Edtf::interval(IntervalEnd::Unknown, IntervalEnd::Date(EdtfDate::from_year(2001)))
+            .unwrap()
+            .to_string(),
         "/2001"
     );
     assert!(Edtf::interval(IntervalEnd::Open, IntervalEnd::Unknown).is_err());
-    let circa = EdtfDate {
-        qualifier: Some(Qualifier::Approximate),
-        ..EdtfDate::from_year(1992)
-    };
-    assert_eq!(
-        Edtf::new(EdtfValue::Date(circa)).unwrap().to_string(),
-        "1992~"
-    );
-    let bad = EdtfDate {
-        month: Some(Part::Known(3)),
-        season: Some(Season::Spring),
-        ..EdtfDate::from_year(1992)
-    };
+    let circa = EdtfDate { qualifier: Some(Qualifier::Approximate), ..EdtfDate::from_year(1992) };
+    assert_eq!(Edtf::new(EdtfValue::Date(circa)).unwrap().to_string(), "1992~");
+    let bad =
+        EdtfDate { month: Some(Part::Known(3)), season: Some(Season::Spring), ..EdtfDate::from_year(1992) };
     assert!(Edtf::new(EdtfValue::Date(bad)).is_err());
-    let bad_x = EdtfDate {
-        unspecified_year_digits: 1,
-        ..EdtfDate::from_year(1995)
-    };
+    let bad_x = EdtfDate { unspecified_year_digits: 1, ..EdtfDate::from_year(1995) };
     assert!(Edtf::new(EdtfValue::Date(bad_x)).is_err());
-    let day_after_xx = EdtfDate {
-        month: Some(Part::Unspecified),
-        day: Some(Part::Known(5)),
-        ..EdtfDate::from_year(1985)
-    };
+    let day_after_xx =
+        EdtfDate { month: Some(Part::Unspecified), day: Some(Part::Known(5)), ..EdtfDate::from_year(1985) };
     let err = Edtf::new(EdtfValue::Date(day_after_xx)).unwrap_err();
     assert!(err.reason.contains("unspecified digit X"), "{err}");
     assert_eq!(err.input, "1985-XX-05");
-    let empty = EdtfValue::Set {
-        kind: SetKind::AllOf,
-        members: vec![],
-    };
+    let empty = EdtfValue::Set { kind: SetKind::AllOf, members: vec![] };
     assert!(Edtf::new(empty).is_err());
 }
 
@@ -435,11 +377,7 @@ fn date() -> impl Strategy<Value = EdtfDate> {
             1 => Some(Part::Unspecified),
             _ => Some(Part::Known((d % days_in_month(y, m) + 1) as u8)),
         };
-        EdtfDate {
-            month: Some(Part::Known(m as u8)),
-            day,
-            ..EdtfDate::from_year(y)
-        }
+        EdtfDate { month: Some(Part::Known(m as u8)), day, ..EdtfDate::from_year(y) }
     });
     let unspecified = (0i32..=9999, 0u8..=4, 0u8..3).prop_map(|(y, n, tail)| {
         let y = y - y % 10i32.pow(n.into());
@@ -450,15 +388,10 @@ fn date() -> impl Strategy<Value = EdtfDate> {
             ..EdtfDate::from_year(y)
         }
     });
-    let season = (year, 21u8..=24).prop_map(|(y, code)| EdtfDate {
-        season: Season::from_code(code),
-        ..EdtfDate::from_year(y)
-    });
+    let season = (year, 21u8..=24)
+        .prop_map(|(y, code)| EdtfDate { season: Season::from_code(code), ..EdtfDate::from_year(y) });
     let long = prop_oneof![10_000i32..=i32::MAX, i32::MIN..=-10_000].prop_map(EdtfDate::from_year);
-    (
-        prop_oneof![4 => full, 3 => unspecified, 1 => season, 1 => long],
-        qualifier(),
-    )
+    (prop_oneof![4 => full, 3 => unspecified, 1 => season, 1 => long], qualifier())
         .prop_map(|(d, qualifier)| EdtfDate { qualifier, ..d })
 }
 
@@ -477,23 +410,13 @@ fn interval_end() -> impl Strategy<Value = IntervalEnd> {
 
 fn value() -> impl Strategy<Value = EdtfValue> {
     let interval =
-        (interval_end(), interval_end(), date()).prop_map(|(start, end, fallback)| {
-            match (start, end) {
-                (IntervalEnd::Date(a), IntervalEnd::Date(b)) => {
-                    let (a, b) = ordered(a, b);
-                    EdtfValue::Interval {
-                        start: IntervalEnd::Date(a),
-                        end: IntervalEnd::Date(b),
-                    }
-                }
-                (IntervalEnd::Date(_), _) | (_, IntervalEnd::Date(_)) => {
-                    EdtfValue::Interval { start, end }
-                }
-                (_, end) => EdtfValue::Interval {
-                    start: IntervalEnd::Date(fallback),
-                    end,
-                },
+        (interval_end(), interval_end(), date()).prop_map(|(start, end, fallback)| match (start, end) {
+            (IntervalEnd::Date(a), IntervalEnd::Date(b)) => {
+                let (a, b) = ordered(a, b);
+                EdtfValue::Interval { start: IntervalEnd::Date(a), end: IntervalEnd::Date(b) }
             }
+            (IntervalEnd::Date(_), _) | (_, IntervalEnd::Date(_)) => EdtfValue::Interval { start, end },
+            (_, end) => EdtfValue::Interval { start: IntervalEnd::Date(fallback), end },
         });
     let member = prop_oneof![
         date().prop_map(SetMember::Date),
@@ -515,14 +438,7 @@ fn value() -> impl Strategy<Value = EdtfValue> {
             if let Some(d) = later {
                 members.push(SetMember::Later(d));
             }
-            EdtfValue::Set {
-                kind: if one_of {
-                    SetKind::OneOf
-                } else {
-                    SetKind::AllOf
-                },
-                members,
-            }
+            EdtfValue::Set { kind: if one_of { SetKind::OneOf } else { SetKind::AllOf }, members }
         });
     prop_oneof![3 => date().prop_map(EdtfValue::Date), 2 => interval, 1 => set]
 }

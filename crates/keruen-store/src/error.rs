@@ -12,9 +12,7 @@ pub enum StoreError {
         detail: String,
     },
     /// The database was written by a newer keruen.
-    #[error(
-        "{path}: database schema v{found} is newer than this keruen (v{supported}): upgrade keruen"
-    )]
+    #[error("{path}: database schema v{found} is newer than this keruen (v{supported}): upgrade keruen")]
     SchemaTooNew {
         /// The file.
         path: PathBuf,

@@ -25,8 +25,8 @@ mod sqlite;
 
 pub use error::{Result, StoreError};
 pub use query::{
-    AuditEntry, EntityHit, EventHit, EventScope, Facet, Facets, ImportOptions, ImportReport,
-    IngestBundle, IngestReport, Rejected, SearchPlan, SearchQuery, SearchResults, SourceHit, Stats,
+    AuditEntry, EntityHit, EventHit, EventScope, Facet, Facets, ImportOptions, ImportReport, IngestBundle,
+    IngestReport, Rejected, SearchPlan, SearchQuery, SearchResults, SourceHit, Stats,
 };
 pub use sqlite::SqliteStore;
 
@@ -86,8 +86,5 @@ pub trait Store: Send + Sync {
 
 /// The current time as RFC 3339 UTC, for the audit log.
 pub(crate) fn now() -> String {
-    jiff::Timestamp::now()
-        .round(jiff::Unit::Millisecond)
-        .map(|t| t.to_string())
-        .unwrap_or_default()
+    jiff::Timestamp::now().round(jiff::Unit::Millisecond).map(|t| t.to_string()).unwrap_or_default()
 }

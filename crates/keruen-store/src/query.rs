@@ -1,8 +1,8 @@
 //! The store's request and answer types, shared by every backend.
 use keruen_gazetteer::fold::fold;
 use keruen_model::{
-    Annotation, ArchivalRef, Citation, Edtf, Entity, EntityKind, Event, EventStatus, EventType,
-    Reference, Sector, Source,
+    Annotation, ArchivalRef, Citation, Edtf, Entity, EntityKind, Event, EventStatus, EventType, Reference,
+    Sector, Source,
 };
 use serde::{Deserialize, Serialize};
 
@@ -13,14 +13,15 @@ pub struct ImportOptions {
     pub skip_invalid: bool,
     /// Who is importing (`user:NAME`).
     pub actor: String,
+    /// A large import into a small database: secondary indexes are dropped for the
+    /// import and rebuilt at its end (in the same transaction), which is several
+    /// times faster than updating them row by row.
+    pub bulk: bool,
 }
 
 impl Default for ImportOptions {
     fn default() -> Self {
-        ImportOptions {
-            skip_invalid: false,
-            actor: "user:admin".into(),
-        }
+        ImportOptions { skip_invalid: false, actor: "user:admin".into(), bulk: false }
     }
 }
 
@@ -285,13 +286,7 @@ impl SearchPlan {
 
     /// Splits a query's text into folded words.
     pub fn new(text: &str) -> Self {
-        SearchPlan {
-            words: fold(text)
-                .split(' ')
-                .filter(|w| !w.is_empty())
-                .map(str::to_string)
-                .collect(),
-        }
+        SearchPlan { words: fold(text).split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect() }
     }
 }
 

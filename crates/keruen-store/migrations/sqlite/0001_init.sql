@@ -74,8 +74,6 @@ CREATE TABLE events (
 );
 CREATE INDEX events_sort ON events(sort_day);
 CREATE INDEX events_type_sort ON events(type, sort_day);
-CREATE INDEX events_year ON events(year);
-CREATE INDEX events_review_sort ON events(review, sort_day);
 
 CREATE TABLE participants (
   event_id    INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,

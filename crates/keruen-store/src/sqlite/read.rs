@@ -5,8 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::HashMap;
 
 /// Columns of `events` read by [`event_from_row`], in order.
-pub(crate) const EVENT_COLUMNS: &str =
-    "id, key, type, title, description, date, status, sectors, review";
+pub(crate) const EVENT_COLUMNS: &str = "id, key, type, title, description, date, status, sectors, review";
 
 fn parse<T: std::str::FromStr<Err = String>>(s: &str) -> rusqlite::Result<T> {
     s.parse().map_err(|e: String| {
@@ -21,28 +20,16 @@ pub(crate) fn event_from_row(r: &Row) -> rusqlite::Result<(i64, Event)> {
     let date = date
         .map(|d| {
             d.parse().map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    5,
-                    rusqlite::types::Type::Text,
-                    Box::new(e),
-                )
+                rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
             })
         })
         .transpose()?;
     let sectors: String = r.get(7)?;
-    let mut e = Event::new(
-        r.get::<_, String>(1)?,
-        parse(&r.get::<_, String>(2)?)?,
-        date,
-    );
+    let mut e = Event::new(r.get::<_, String>(1)?, parse(&r.get::<_, String>(2)?)?, date);
     e.title = r.get(3)?;
     e.description = r.get(4)?;
     e.status = parse(&r.get::<_, String>(6)?)?;
-    e.sectors = sectors
-        .split(',')
-        .filter(|s| !s.is_empty())
-        .map(parse)
-        .collect::<rusqlite::Result<_>>()?;
+    e.sectors = sectors.split(',').filter(|s| !s.is_empty()).map(parse).collect::<rusqlite::Result<_>>()?;
     e.review = parse(&r.get::<_, String>(8)?)?;
     Ok((id, e))
 }
@@ -57,11 +44,7 @@ pub(crate) fn evidence_from_row(r: &Row, at: usize, source: String) -> rusqlite:
     let claim: Option<Claim> = claim
         .map(|c| {
             serde_json::from_str(&c).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    at + 7,
-                    rusqlite::types::Type::Text,
-                    Box::new(e),
-                )
+                rusqlite::Error::FromSqlConversionFailure(at + 7, rusqlite::types::Type::Text, Box::new(e))
             })
         })
         .transpose()?;
@@ -84,33 +67,23 @@ pub(crate) fn complete_event(c: &Connection, id: i64, e: &mut Event) -> Result<(
         "SELECT en.key, p.role FROM participants p JOIN entities en ON en.id = p.entity_id WHERE p.event_id = ?1 ORDER BY p.position",
     )?;
     e.participants = st
-        .query_map([id], |r| {
-            Ok(Participant {
-                entity: r.get(0)?,
-                role: parse(&r.get::<_, String>(1)?)?,
-            })
-        })?
+        .query_map([id], |r| Ok(Participant { entity: r.get(0)?, role: parse(&r.get::<_, String>(1)?)? }))?
         .collect::<rusqlite::Result<_>>()?;
     let mut st = c.prepare_cached(
         "SELECT en.key FROM event_places p JOIN entities en ON en.id = p.entity_id WHERE p.event_id = ?1 ORDER BY p.position",
     )?;
-    e.places = st
-        .query_map([id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    e.places = st.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     let mut st = c.prepare_cached(&format!(
         "SELECT s.key, {EVIDENCE_COLUMNS} FROM evidence v JOIN sources s ON s.id = v.source_id WHERE v.event_id = ?1 ORDER BY v.position"
     ))?;
-    e.evidence = st
-        .query_map([id], |r| evidence_from_row(r, 1, r.get(0)?))?
-        .collect::<rusqlite::Result<_>>()?;
+    e.evidence =
+        st.query_map([id], |r| evidence_from_row(r, 1, r.get(0)?))?.collect::<rusqlite::Result<_>>()?;
     Ok(())
 }
 
 pub(crate) fn event(c: &Connection, key: &str) -> Result<Option<Event>> {
     let found = c
-        .prepare_cached(&format!(
-            "SELECT {EVENT_COLUMNS} FROM events WHERE key = ?1"
-        ))?
+        .prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE key = ?1"))?
         .query_row([key], event_from_row)
         .optional()?;
     match found {
@@ -142,11 +115,9 @@ fn source_from_row(r: &Row) -> rusqlite::Result<Source> {
 }
 
 pub(crate) fn source(c: &Connection, key: &str) -> Result<Option<Source>> {
-    Ok(
-        c.prepare_cached("SELECT key, sha256, csl, text FROM sources WHERE key = ?1")?
-            .query_row([key], source_from_row)
-            .optional()?,
-    )
+    Ok(c.prepare_cached("SELECT key, sha256, csl, text FROM sources WHERE key = ?1")?
+        .query_row([key], source_from_row)
+        .optional()?)
 }
 
 fn keys(c: &Connection, table: &str) -> Result<HashMap<i64, String>> {
@@ -163,8 +134,7 @@ pub(crate) fn export(c: &Connection, sink: &mut dyn FnMut(Record) -> Result<()>)
     while let Some(r) = rows.next()? {
         sink(Record::Source(source_from_row(r)?))?;
     }
-    let mut st =
-        c.prepare("SELECT record FROM entities WHERE origin <> 'gazetteer' ORDER BY id")?;
+    let mut st = c.prepare("SELECT record FROM entities WHERE origin <> 'gazetteer' ORDER BY id")?;
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
         let record: String = r.get(0)?;
@@ -192,11 +162,9 @@ pub(crate) fn events(
     let mut events = c.prepare(&format!(
         "SELECT {EVENT_COLUMNS} FROM events WHERE merged_into IS NULL {review} ORDER BY id"
     ))?;
-    let mut parts = c.prepare(
-        "SELECT event_id, entity_id, role FROM participants ORDER BY event_id, position",
-    )?;
-    let mut places =
-        c.prepare("SELECT event_id, entity_id FROM event_places ORDER BY event_id, position")?;
+    let mut parts =
+        c.prepare("SELECT event_id, entity_id, role FROM participants ORDER BY event_id, position")?;
+    let mut places = c.prepare("SELECT event_id, entity_id FROM event_places ORDER BY event_id, position")?;
     let mut evidence = c.prepare(&format!(
         "SELECT v.event_id, v.source_id, {EVIDENCE_COLUMNS} FROM evidence v ORDER BY v.event_id, v.position"
     ))?;
@@ -238,10 +206,7 @@ pub(crate) fn events(
                 break;
             }
             if eid == id {
-                let source = source_keys
-                    .get(&v.get::<_, i64>(1)?)
-                    .cloned()
-                    .unwrap_or_default();
+                let source = source_keys.get(&v.get::<_, i64>(1)?).cloned().unwrap_or_default();
                 e.evidence.push(evidence_from_row(v, 2, source)?);
             }
             evid = evidence.next()?;
@@ -263,12 +228,7 @@ pub(crate) fn entities(c: &Connection, sink: &mut dyn FnMut(Entity) -> Result<()
 
 fn facet_counts(c: &Connection, sql: &str) -> Result<Vec<Facet>> {
     let mut st = c.prepare(sql)?;
-    let rows = st.query_map([], |r| {
-        Ok(Facet {
-            value: r.get(0)?,
-            count: r.get::<_, i64>(1)? as u64,
-        })
-    })?;
+    let rows = st.query_map([], |r| Ok(Facet { value: r.get(0)?, count: r.get::<_, i64>(1)? as u64 }))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -281,20 +241,15 @@ pub(crate) fn stats(c: &Connection) -> Result<Stats> {
         "SELECT min(year), max(year) FROM events WHERE merged_into IS NULL AND year IS NOT NULL",
         [],
         |r| {
-            Ok(
-                match (r.get::<_, Option<i32>>(0)?, r.get::<_, Option<i32>>(1)?) {
-                    (Some(a), Some(b)) => Some((a, b)),
-                    _ => None,
-                },
-            )
+            Ok(match (r.get::<_, Option<i32>>(0)?, r.get::<_, Option<i32>>(1)?) {
+                (Some(a), Some(b)) => Some((a, b)),
+                _ => None,
+            })
         },
     )?;
     Ok(Stats {
         sources: count(c, "SELECT count(*) FROM sources")?,
-        entities: facet_counts(
-            c,
-            "SELECT kind, count(*) FROM entities GROUP BY kind ORDER BY kind",
-        )?,
+        entities: facet_counts(c, "SELECT kind, count(*) FROM entities GROUP BY kind ORDER BY kind")?,
         events: count(c, "SELECT count(*) FROM events WHERE merged_into IS NULL")?,
         events_by_review: facet_counts(
             c,
@@ -313,8 +268,9 @@ pub(crate) fn stats(c: &Connection) -> Result<Stats> {
 }
 
 pub(crate) fn history(c: &Connection, item: &str) -> Result<Vec<AuditEntry>> {
-    let mut st =
-        c.prepare_cached("SELECT id, at, actor, action, item, before, after, reason FROM audit WHERE item = ?1 ORDER BY id")?;
+    let mut st = c.prepare_cached(
+        "SELECT id, at, actor, action, item, before, after, reason FROM audit WHERE item = ?1 ORDER BY id",
+    )?;
     let rows = st.query_map(params![item], |r| {
         let json = |i: usize| -> rusqlite::Result<Option<serde_json::Value>> {
             let s: Option<String> = r.get(i)?;

@@ -2,8 +2,7 @@
 //! keyset pagination in date order.
 use super::read::{EVENT_COLUMNS, event_from_row};
 use crate::{
-    EntityHit, EventHit, Facet, Facets, Result, SearchPlan, SearchQuery, SearchResults, SourceHit,
-    StoreError,
+    EntityHit, EventHit, Facet, Facets, Result, SearchPlan, SearchQuery, SearchResults, SourceHit, StoreError,
 };
 use keruen_model::EntityKind;
 use rusqlite::types::Value;
@@ -27,11 +26,7 @@ impl Filter {
     }
 
     fn sql(&self) -> String {
-        if self.clauses.is_empty() {
-            "1".into()
-        } else {
-            self.clauses.join(" AND ")
-        }
+        if self.clauses.is_empty() { "1".into() } else { self.clauses.join(" AND ") }
     }
 }
 
@@ -104,12 +99,7 @@ pub(crate) fn search(c: &Connection, q: &SearchQuery) -> Result<SearchResults> {
     }
     if !q.sectors.is_empty() {
         let ors = vec!["(',' || e.sectors || ',') LIKE ?"; q.sectors.len()].join(" OR ");
-        f.push(
-            format!("({ors})"),
-            q.sectors
-                .iter()
-                .map(|s| Value::Text(format!("%,{},%", s.as_str()))),
-        );
+        f.push(format!("({ors})"), q.sectors.iter().map(|s| Value::Text(format!("%,{},%", s.as_str()))));
     }
     for code in &q.countries {
         f.push(
@@ -121,16 +111,10 @@ pub(crate) fn search(c: &Connection, q: &SearchQuery) -> Result<SearchResults> {
         f.push("e.date IS NOT NULL", []);
     }
     if let Some(day) = q.from.as_ref().and_then(|d| d.earliest()) {
-        f.push(
-            "(e.date_hi IS NULL OR e.date_hi >= ?)",
-            [Value::Integer(day.0.into())],
-        );
+        f.push("(e.date_hi IS NULL OR e.date_hi >= ?)", [Value::Integer(day.0.into())]);
     }
     if let Some(day) = q.to.as_ref().and_then(|d| d.latest()) {
-        f.push(
-            "(e.date_lo IS NULL OR e.date_lo <= ?)",
-            [Value::Integer(day.0.into())],
-        );
+        f.push("(e.date_lo IS NULL OR e.date_lo <= ?)", [Value::Integer(day.0.into())]);
     }
 
     let mut entity_hits = Vec::new();
@@ -169,13 +153,7 @@ pub(crate) fn search(c: &Connection, q: &SearchQuery) -> Result<SearchResults> {
             );
             entity_hits.extend(found.into_iter().map(|(_, h)| h));
         }
-        words = plan
-            .words
-            .iter()
-            .zip(&claimed)
-            .filter(|(_, c)| !**c)
-            .map(|(w, _)| w.clone())
-            .collect();
+        words = plan.words.iter().zip(&claimed).filter(|(_, c)| !**c).map(|(w, _)| w.clone()).collect();
         if !words.is_empty() {
             f.push(
                 "e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)",
@@ -198,11 +176,7 @@ pub(crate) fn search(c: &Connection, q: &SearchQuery) -> Result<SearchResults> {
         page_params.push(Value::Integer(id));
     }
     page_params.push(Value::Integer(limit as i64 + 1));
-    let cols: String = EVENT_COLUMNS
-        .split(", ")
-        .map(|c| format!("e.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let cols: String = EVENT_COLUMNS.split(", ").map(|c| format!("e.{c}")).collect::<Vec<_>>().join(", ");
     let mut st = c.prepare_cached(&format!(
         "SELECT {cols}, e.countries, e.sort_day FROM events e WHERE {page_where} ORDER BY e.sort_day, e.id LIMIT ?"
     ))?;
@@ -224,51 +198,23 @@ pub(crate) fn search(c: &Connection, q: &SearchQuery) -> Result<SearchResults> {
             event_type: e.event_type,
             title: e.title,
             date: e.date.map(|d| d.to_string()),
-            countries: countries
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
+            countries: countries.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
             status: e.status,
             review: e.review.as_str().into(),
         });
     }
-    let next = if more {
-        last.map(|(d, i)| format!("{d}.{i}"))
-    } else {
-        None
-    };
+    let next = if more { last.map(|(d, i)| format!("{d}.{i}")) } else { None };
     drop(rows);
 
-    let facets = if q.facets {
-        Some(facets(c, &where_sql, &f.params)?)
-    } else {
-        None
-    };
-    let sources = if all_words.is_empty() {
-        Vec::new()
-    } else {
-        matching_sources(c, &all_words)?
-    };
-    Ok(SearchResults {
-        total: total as u64,
-        hits,
-        next,
-        facets,
-        entities: entity_hits,
-        sources,
-        words,
-    })
+    let facets = if q.facets { Some(facets(c, &where_sql, &f.params)?) } else { None };
+    let sources = if all_words.is_empty() { Vec::new() } else { matching_sources(c, &all_words)? };
+    Ok(SearchResults { total: total as u64, hits, next, facets, entities: entity_hits, sources, words })
 }
 
 /// Every word must occur, as a word or a word's beginning. Words are folded, so they
 /// hold only `[a-z0-9]` and cannot carry FTS5 syntax.
 fn fts_query(words: &[String]) -> String {
-    words
-        .iter()
-        .map(|w| format!("\"{w}\"*"))
-        .collect::<Vec<_>>()
-        .join(" AND ")
+    words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" AND ")
 }
 
 fn parse_cursor(cursor: &str) -> Result<(i64, i64)> {
@@ -286,12 +232,7 @@ fn matching_sources(c: &Connection, words: &[String]) -> Result<Vec<SourceHit>> 
            (SELECT rowid FROM sources_fts WHERE sources_fts MATCH ?1) ORDER BY id LIMIT 20",
     )?;
     let rows = st.query_map([fts_query(words)], |r| {
-        Ok(SourceHit {
-            id: r.get(0)?,
-            title: r.get(1)?,
-            authors: r.get(2)?,
-            issued: r.get(3)?,
-        })
+        Ok(SourceHit { id: r.get(0)?, title: r.get(1)?, authors: r.get(2)?, issued: r.get(3)? })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -305,10 +246,7 @@ fn grouped(c: &Connection, sql: &str, params: &[Value]) -> Result<Vec<Facet>> {
             Value::Text(t) => t,
             _ => String::new(),
         };
-        Ok(Facet {
-            value,
-            count: r.get::<_, i64>(1)? as u64,
-        })
+        Ok(Facet { value, count: r.get::<_, i64>(1)? as u64 })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -344,26 +282,13 @@ fn facets(c: &Connection, where_sql: &str, params: &[Value]) -> Result<Facets> {
         params,
     )?);
     let mut sectors: BTreeMap<String, u64> = BTreeMap::new();
-    for combo in grouped(
-        c,
-        &format!("SELECT e.sectors, count(*) FROM events e WHERE {where_sql} GROUP BY 1"),
-        params,
-    )? {
+    for combo in
+        grouped(c, &format!("SELECT e.sectors, count(*) FROM events e WHERE {where_sql} GROUP BY 1"), params)?
+    {
         for s in combo.value.split(',').filter(|s| !s.is_empty()) {
             *sectors.entry(s.to_string()).or_default() += combo.count;
         }
     }
-    let sectors = by_count(
-        sectors
-            .into_iter()
-            .map(|(value, count)| Facet { value, count })
-            .collect(),
-    );
-    Ok(Facets {
-        types,
-        countries,
-        years,
-        sectors,
-        statuses,
-    })
+    let sectors = by_count(sectors.into_iter().map(|(value, count)| Facet { value, count }).collect());
+    Ok(Facets { types, countries, years, sectors, statuses })
 }

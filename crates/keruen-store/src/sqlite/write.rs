@@ -1,8 +1,6 @@
 //! Writes: gazetteer seeding, imports, ingests. Each runs inside the caller's
 //! transaction and appends to the audit log in it.
-use crate::{
-    ImportOptions, ImportReport, IngestBundle, IngestReport, Rejected, Result, StoreError, now,
-};
+use crate::{ImportOptions, ImportReport, IngestBundle, IngestReport, Rejected, Result, StoreError, now};
 use keruen_gazetteer::fold::fold;
 use keruen_model::{Edtf, Entity, Event, Record, RecordLine, Source};
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -146,13 +144,7 @@ fn insert_entity_row(
     )?;
     for n in &e.names {
         let form = serde_json::to_value(n.form)?;
-        stmt.execute(params![
-            id,
-            n.text,
-            n.lang,
-            form.as_str().unwrap_or("name"),
-            fold(&n.text)
-        ])?;
+        stmt.execute(params![id, n.text, n.lang, form.as_str().unwrap_or("name"), fold(&n.text)])?;
     }
     Ok(id)
 }
@@ -170,17 +162,12 @@ pub(crate) fn put_entity(
     let record = serde_json::to_string(e).map_err(|err| err.to_string())?;
     if resolver.entities.contains_key(&e.id) {
         let old: String = tx
-            .query_row("SELECT record FROM entities WHERE key = ?1", [&e.id], |r| {
-                r.get(0)
-            })
+            .query_row("SELECT record FROM entities WHERE key = ?1", [&e.id], |r| r.get(0))
             .map_err(|err| err.to_string())?;
         return if old == record {
             Ok(Outcome::Unchanged)
         } else {
-            Err(format!(
-                "entity `{}` already exists with different content",
-                e.id
-            ))
+            Err(format!("entity `{}` already exists with different content", e.id))
         };
     }
     let id = insert_entity_row(tx, e, origin, &record, None).map_err(|err| err.to_string())?;
@@ -200,10 +187,7 @@ pub(crate) fn put_source(
     s.validate().map_err(|err| err.to_string())?;
     let existing: Option<(i64, String)> = tx
         .prepare_cached("SELECT id, key FROM sources WHERE sha256 = ?1")
-        .and_then(|mut st| {
-            st.query_row([&s.sha256], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()
-        })
+        .and_then(|mut st| st.query_row([&s.sha256], |r| Ok((r.get(0)?, r.get(1)?))).optional())
         .map_err(|err| err.to_string())?;
     if let Some((id, key)) = existing {
         // The same source under another key: remember the alias for this transaction.
@@ -212,10 +196,7 @@ pub(crate) fn put_source(
         return Ok((id, Outcome::Unchanged));
     }
     if resolver.sources.contains_key(&s.id) {
-        return Err(format!(
-            "source `{}` already exists with different content",
-            s.id
-        ));
+        return Err(format!("source `{}` already exists with different content", s.id));
     }
     let mut bib = s.clone();
     bib.text = None;
@@ -251,12 +232,8 @@ pub(crate) fn put_source(
     })
     .map_err(|err| err.to_string())?;
     let id = tx.last_insert_rowid();
-    let body = fold(&format!(
-        "{} {} {}",
-        s.title,
-        authors.unwrap_or_default(),
-        s.text.as_deref().unwrap_or("")
-    ));
+    let body =
+        fold(&format!("{} {} {}", s.title, authors.unwrap_or_default(), s.text.as_deref().unwrap_or("")));
     tx.prepare_cached("INSERT INTO sources_fts (rowid, body) VALUES (?1, ?2)")
         .and_then(|mut st| st.execute(params![id, body]))
         .map_err(|err| err.to_string())?;
@@ -287,39 +264,25 @@ pub(crate) fn put_event(
     e.validate().map_err(|err| err.to_string())?;
     // Resolve every reference before writing anything, so that a bad record leaves
     // no trace.
-    let participants: Vec<i64> = e
-        .participants
-        .iter()
-        .map(|p| resolver.entity(&p.entity))
-        .collect::<std::result::Result<_, _>>()?;
-    let places: Vec<i64> = e
-        .places
-        .iter()
-        .map(|p| resolver.entity(p))
-        .collect::<std::result::Result<_, _>>()?;
-    let sources: Vec<i64> = e
-        .evidence
-        .iter()
-        .map(|ev| {
-            resolver.sources.get(&ev.source).copied().ok_or_else(|| {
-                format!(
-                    "unknown source `{}` in evidence: import the source first",
-                    ev.source
-                )
+    let participants: Vec<i64> =
+        e.participants.iter().map(|p| resolver.entity(&p.entity)).collect::<std::result::Result<_, _>>()?;
+    let places: Vec<i64> =
+        e.places.iter().map(|p| resolver.entity(p)).collect::<std::result::Result<_, _>>()?;
+    let sources: Vec<i64> =
+        e.evidence
+            .iter()
+            .map(|ev| {
+                resolver.sources.get(&ev.source).copied().ok_or_else(|| {
+                    format!("unknown source `{}` in evidence: import the source first", ev.source)
+                })
             })
-        })
-        .collect::<std::result::Result<_, _>>()?;
+            .collect::<std::result::Result<_, _>>()?;
     let record = serde_json::to_string(e).map_err(|err| err.to_string())?;
     let hash = keruen_model::sha256_hex(record.as_bytes());
     let (lo, hi) = bounds(e.date.as_ref());
     let sort = sort_day(lo, hi);
     let countries = e.countries().join(",");
-    let sectors = e
-        .sectors
-        .iter()
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(",");
+    let sectors = e.sectors.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",");
     let sql_err = |err: rusqlite::Error| err.to_string();
     let inserted = tx
         .prepare_cached(
@@ -347,38 +310,29 @@ pub(crate) fn put_event(
         .map_err(sql_err)?;
     if inserted == 0 {
         let old: String = tx
-            .query_row(
-                "SELECT content_hash FROM events WHERE key = ?1",
-                [&e.id],
-                |r| r.get(0),
-            )
+            .query_row("SELECT content_hash FROM events WHERE key = ?1", [&e.id], |r| r.get(0))
             .map_err(sql_err)?;
         return if old == hash {
             Ok(Outcome::Unchanged)
         } else {
-            Err(format!(
-                "event `{}` already exists with different content",
-                e.id
-            ))
+            Err(format!("event `{}` already exists with different content", e.id))
         };
     }
     let id = tx.last_insert_rowid();
     {
         let mut st = tx
-            .prepare_cached("INSERT INTO participants (event_id, entity_id, role, position) VALUES (?1, ?2, ?3, ?4)")
-            .map_err(sql_err)?;
-        for (i, (p, entity_id)) in e.participants.iter().zip(&participants).enumerate() {
-            st.execute(params![id, entity_id, p.role.as_str(), i as i64])
-                .map_err(sql_err)?;
-        }
-        let mut st = tx
             .prepare_cached(
-                "INSERT INTO event_places (event_id, entity_id, position) VALUES (?1, ?2, ?3)",
+                "INSERT INTO participants (event_id, entity_id, role, position) VALUES (?1, ?2, ?3, ?4)",
             )
             .map_err(sql_err)?;
+        for (i, (p, entity_id)) in e.participants.iter().zip(&participants).enumerate() {
+            st.execute(params![id, entity_id, p.role.as_str(), i as i64]).map_err(sql_err)?;
+        }
+        let mut st = tx
+            .prepare_cached("INSERT INTO event_places (event_id, entity_id, position) VALUES (?1, ?2, ?3)")
+            .map_err(sql_err)?;
         for (i, entity_id) in places.iter().enumerate() {
-            st.execute(params![id, entity_id, i as i64])
-                .map_err(sql_err)?;
+            st.execute(params![id, entity_id, i as i64]).map_err(sql_err)?;
         }
         let mut st = tx
             .prepare_cached(
@@ -387,12 +341,8 @@ pub(crate) fn put_event(
             )
             .map_err(sql_err)?;
         for (i, (ev, source_id)) in e.evidence.iter().zip(&sources).enumerate() {
-            let claim = ev
-                .claim
-                .as_ref()
-                .map(serde_json::to_string)
-                .transpose()
-                .map_err(|err| err.to_string())?;
+            let claim =
+                ev.claim.as_ref().map(serde_json::to_string).transpose().map_err(|err| err.to_string())?;
             st.execute(params![
                 id,
                 source_id,
@@ -416,7 +366,49 @@ pub(crate) fn put_event(
     Ok(Outcome::Created)
 }
 
+/// Secondary indexes that a bulk import rebuilds instead of maintaining.
+const BULK_INDEXES: &[&str] = &[
+    "events_sort",
+    "events_type_sort",
+    "participants_entity",
+    "event_places_entity",
+    "evidence_event",
+    "evidence_source",
+    "audit_item",
+];
+
+/// Drops the bulk indexes and returns the SQL that recreates them.
+fn drop_bulk_indexes(tx: &Transaction) -> Result<Vec<String>> {
+    let mut defs = Vec::new();
+    for name in BULK_INDEXES {
+        let sql: Option<String> = tx
+            .query_row("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?1", [name], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if let Some(sql) = sql {
+            tx.execute_batch(&format!("DROP INDEX {name}"))?;
+            defs.push(sql);
+        }
+    }
+    Ok(defs)
+}
+
 pub(crate) fn import(
+    tx: &Transaction,
+    records: &mut dyn Iterator<Item = RecordLine>,
+    options: &ImportOptions,
+    rejected: &mut dyn FnMut(Rejected),
+) -> Result<ImportReport> {
+    let rebuild = if options.bulk { drop_bulk_indexes(tx)? } else { Vec::new() };
+    let report = import_records(tx, records, options, rejected)?;
+    for sql in rebuild {
+        tx.execute_batch(&sql)?;
+    }
+    Ok(report)
+}
+
+fn import_records(
     tx: &Transaction,
     records: &mut dyn Iterator<Item = RecordLine>,
     options: &ImportOptions,
@@ -427,9 +419,7 @@ pub(crate) fn import(
     for item in records {
         let outcome = match &item.record {
             Err(message) => Err(message.clone()),
-            Ok(Record::Source(s)) => {
-                put_source(tx, &mut resolver, s, &options.actor).map(|(_, o)| (o, 0))
-            }
+            Ok(Record::Source(s)) => put_source(tx, &mut resolver, s, &options.actor).map(|(_, o)| (o, 0)),
             Ok(Record::Entity(e)) => {
                 put_entity(tx, &mut resolver, e, "import", &options.actor).map(|o| (o, 1))
             }
@@ -442,17 +432,10 @@ pub(crate) fn import(
             Ok((Outcome::Created, _)) => report.events += 1,
             Err(message) if options.skip_invalid => {
                 report.rejected += 1;
-                rejected(Rejected {
-                    line: item.line,
-                    reason: message,
-                    raw: item.raw,
-                });
+                rejected(Rejected { line: item.line, reason: message, raw: item.raw });
             }
             Err(message) => {
-                return Err(StoreError::Invalid {
-                    line: item.line,
-                    message,
-                });
+                return Err(StoreError::Invalid { line: item.line, message });
             }
         }
     }
@@ -464,15 +447,8 @@ pub(crate) fn ingest(tx: &Transaction, bundle: &IngestBundle) -> Result<IngestRe
     let invalid = |message: String| StoreError::Invalid { line: 0, message };
     let (source_id, outcome) =
         put_source(tx, &mut resolver, &bundle.source, &bundle.actor).map_err(invalid)?;
-    let key: String = tx.query_row("SELECT key FROM sources WHERE id = ?1", [source_id], |r| {
-        r.get(0)
-    })?;
-    let mut report = IngestReport {
-        source: key,
-        new: outcome == Outcome::Created,
-        events: 0,
-        entities: 0,
-    };
+    let key: String = tx.query_row("SELECT key FROM sources WHERE id = ?1", [source_id], |r| r.get(0))?;
+    let mut report = IngestReport { source: key, new: outcome == Outcome::Created, events: 0, entities: 0 };
     if outcome == Outcome::Unchanged {
         return Ok(report);
     }
@@ -554,14 +530,6 @@ pub(crate) fn ingest(tx: &Transaction, bundle: &IngestBundle) -> Result<IngestRe
         "annotations": bundle.annotations.len(), "archival_refs": bundle.archival_refs.len(),
         "citations": bundle.citations.len(), "references": bundle.references.len(),
     });
-    audit(
-        tx,
-        &bundle.actor,
-        "ingest",
-        &report.source,
-        None,
-        Some(&summary.to_string()),
-        None,
-    )?;
+    audit(tx, &bundle.actor, "ingest", &report.source, None, Some(&summary.to_string()), None)?;
     Ok(report)
 }

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every test of keruen on a fresh machine, installing what is missing:
+#   scripts/test.sh
+# It is the README's test command, and .ci/run calls it. Steps:
+#   1. Debian packages the tests need (poppler-utils for PDF reading), when missing;
+#   2. formatting and lints (cargo fmt --check, cargo clippy -D warnings);
+#   3. every Rust test of the workspace (unit, integration, doc tests);
+#   4. extraction accuracy on ../shared/corpus against the targets of docs/extraction.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+log() { printf '\n==> %s\n' "$*" >&2; }
+
+need_apt=()
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+if ((${#need_apt[@]})); then
+  log "installing Debian packages: ${need_apt[*]}"
+  if [[ $(id -u) -ne 0 ]]; then sudo=sudo; else sudo=; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+log "formatting"
+cargo fmt --all -- --check
+
+log "lints"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+log "tests"
+cargo test --workspace --quiet
+
+log "done"
