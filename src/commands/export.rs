@@ -30,6 +30,12 @@ pub(crate) fn with_output(
                 write(&mut w)?;
                 w.flush()?;
             }
+            // A temporary file is private (0600); the export is an ordinary file.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+            }
             tmp.persist(path).with_context(|| format!("{}: cannot write", path.display()))?;
             Ok(())
         }
