@@ -37,8 +37,17 @@ pub enum Command {
     Search(SearchArgs),
     /// Show one event, entity or source by its id.
     Show(ShowArgs),
-    /// Counts of what the database holds.
-    Stats,
+    /// Counts of what the database holds; with a measure (matrix, network, series,
+    /// profile), the analysis of cooperation (docs/analysis.md).
+    Stats(crate::commands::analysis::StatsArgs),
+    /// Round anniversaries of people, organisations, works and agreements in a year or
+    /// a span of years, as a table, JSON or an iCalendar feed.
+    Jubilees(crate::commands::jubilees::JubileesArgs),
+    /// Draw a chart as SVG: the country matrix, events per year, or the network.
+    Chart(crate::commands::chart::ChartArgs),
+    /// Extract dates, entities, events, archival references and citations from a
+    /// document (.txt, .md, .html, .pdf, .docx) and print them, without storing.
+    Extract(ExtractArgs),
     /// Write a realistic synthetic data set (JSONL) for benchmarks.
     Generate(GenerateArgs),
     /// The change history of one item (event, entity or source id).
@@ -71,13 +80,28 @@ pub struct ImportArgs {
     pub format: Option<DataFormat>,
 }
 
-/// Formats that `import` reads and `export` writes.
+/// Formats that `import` reads and `export` writes (docs/formats.md). `import` reads
+/// jsonl, csv and jsonld: the formats that carry the whole data.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DataFormat {
     /// JSON Lines: one record per line, lossless.
     Jsonl,
     /// CSV: one table (events by default; see --table).
     Csv,
+    /// JSON-LD with schema.org types, lossless.
+    Jsonld,
+    /// GEXF 1.3 of the cooperation network (Gephi).
+    Gexf,
+    /// GraphML of the cooperation network (networkx, igraph, yEd).
+    Graphml,
+    /// iCalendar (RFC 5545) of the accepted dated events.
+    Ical,
+    /// CSL-JSON of the sources (Zotero, Pandoc).
+    Csl,
+    /// BibTeX of the sources.
+    Bibtex,
+    /// Linked Places Format (GeoJSON-LD) of the places.
+    LinkedPlaces,
 }
 
 /// Which table a CSV export writes.
@@ -103,6 +127,9 @@ pub struct ExportArgs {
     /// Write to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Language of names in gexf, graphml, ical and linked-places: en or ru.
+    #[arg(long, default_value = "en", value_name = "LANG")]
+    pub lang: String,
 }
 
 /// Options of `search`.
@@ -156,4 +183,29 @@ pub struct GenerateArgs {
     /// Write to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+/// How `extract` prints.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExtractFormat {
+    /// The JSON of ../shared/corpus/SCHEMA.md.
+    Json,
+    /// Readable tables.
+    Table,
+}
+
+/// Options of `extract`.
+#[derive(Args, Debug)]
+pub struct ExtractArgs {
+    /// The document.
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ExtractFormat,
+    /// The document's date (EDTF), to anchor dates written without a year.
+    #[arg(long, value_name = "EDTF")]
+    pub date: Option<String>,
+    /// The document's language (en or ru); detected when absent.
+    #[arg(long)]
+    pub lang: Option<String>,
 }

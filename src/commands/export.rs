@@ -1,4 +1,4 @@
-//! `keruen export`: JSONL or CSV to standard output or a file.
+//! `keruen export`: every format of docs/formats.md, to standard output or a file.
 use crate::cli::{Cli, CsvTable, DataFormat, ExportArgs};
 use crate::db;
 use anyhow::{Context, Result};
@@ -61,7 +61,72 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<()> {
                 store.export(&mut |r| csv.write(&r).map(|_| ()).map_err(io))?;
                 csv.finish()?;
             }
+            DataFormat::Jsonld => {
+                let mut ld = keruen_export::jsonld::Writer::new(w)?;
+                store.export(&mut |r| ld.write(&r).map_err(io))?;
+                ld.finish()?;
+            }
+            format => derived(&store, args, format, w)?,
         }
         Ok(())
     })
+}
+
+/// The formats computed from accepted facts (the network, the calendar) or that
+/// carry one kind of record (sources, places); docs/formats.md.
+fn derived(store: &dyn Store, args: &ExportArgs, format: DataFormat, mut w: &mut dyn Write) -> Result<()> {
+    use crate::commands::analysis::{Names, load_facts};
+    use keruen_export::{bibtex, csl, gexf, graphml, ical, linked_places};
+    let names = Names::load(store, &args.lang)?;
+    let label = |id: &str| names.name(id);
+    match format {
+        DataFormat::Gexf | DataFormat::Graphml => {
+            let facts = load_facts(store, &names)?;
+            let net = keruen_analysis::network::network(&facts, &Default::default());
+            match format {
+                DataFormat::Gexf => gexf::write(&mut w, &net, &label)?,
+                _ => graphml::write(&mut w, &net, &label)?,
+            };
+        }
+        DataFormat::Ical => {
+            let mut entries = Vec::new();
+            store.events(keruen_store::EventScope::Accepted, &mut |e| {
+                entries.extend(ical::EventEntry::from_event(&e, &label));
+                Ok(())
+            })?;
+            let stamp = crate::commands::jubilees::dtstamp();
+            ical::write(w, "keruen events", &stamp, entries)?;
+        }
+        DataFormat::Csl | DataFormat::Bibtex => {
+            let mut sources = Vec::new();
+            store.export(&mut |r| {
+                if let keruen_model::Record::Source(s) = r {
+                    sources.push(s);
+                }
+                Ok(())
+            })?;
+            match format {
+                DataFormat::Csl => csl::write(w, &sources)?,
+                _ => bibtex::write(w, &sources)?,
+            }
+        }
+        DataFormat::LinkedPlaces => {
+            let mut seen = std::collections::HashMap::<String, linked_places::Attestation>::new();
+            store.events(keruen_store::EventScope::Accepted, &mut |e| {
+                if e.status == keruen_model::EventStatus::Cancelled {
+                    return Ok(());
+                }
+                let (lo, hi) = e.date.as_ref().map(|d| d.bounds()).unwrap_or((None, None));
+                for p in &e.places {
+                    seen.entry(p.clone()).or_default().add(lo, hi);
+                }
+                Ok(())
+            })?;
+            let mut places: Vec<_> = names.entities().collect();
+            places.sort_by(|a, b| a.id.cmp(&b.id));
+            linked_places::write(w, places, &args.lang, &seen)?;
+        }
+        DataFormat::Jsonl | DataFormat::Csv | DataFormat::Jsonld => unreachable!("written by run"),
+    }
+    Ok(())
 }

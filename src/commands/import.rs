@@ -1,7 +1,8 @@
-//! `keruen import FILE`: JSONL or CSV, in one transaction.
+//! `keruen import FILE`: JSONL, CSV or JSON-LD, in one transaction.
 use crate::cli::{Cli, DataFormat, ImportArgs};
 use crate::{db, output};
 use anyhow::{Context, Result, bail};
+use clap::ValueEnum;
 use keruen_model::RecordLine;
 use keruen_store::{ImportOptions, Rejected, Store, StoreError};
 use std::fs::File;
@@ -37,14 +38,21 @@ pub(crate) fn check_input_file(path: &Path) -> Result<File> {
 
 fn detect_format(path: &Path, given: Option<DataFormat>) -> Result<DataFormat> {
     if let Some(f) = given {
+        if !matches!(f, DataFormat::Jsonl | DataFormat::Csv | DataFormat::Jsonld) {
+            bail!(
+                "--format {}: import reads jsonl, csv and jsonld (the formats that carry the whole data)",
+                f.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default()
+            );
+        }
         return Ok(f);
     }
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     match ext.as_str() {
         "jsonl" | "ndjson" | "json" => Ok(DataFormat::Jsonl),
         "csv" => Ok(DataFormat::Csv),
+        "jsonld" => Ok(DataFormat::Jsonld),
         _ => bail!(
-            "{}: cannot tell the format from the extension `.{ext}`; name it .jsonl or .csv, or pass --format",
+            "{}: cannot tell the format from the extension `.{ext}`; name it .jsonl, .csv or .jsonld, or pass --format",
             path.display()
         ),
     }
@@ -91,6 +99,15 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> Result<()> {
         DataFormat::Csv => {
             Box::new(keruen_export::csv::read(reader).map_err(|e| anyhow::anyhow!("{shown}:1: {e}"))?)
         }
+        DataFormat::Jsonld => {
+            // One JSON document: read whole, then one record per node of `@graph`.
+            let mut text = String::new();
+            let mut reader = reader;
+            reader.read_to_string(&mut text).map_err(|e| anyhow::anyhow!("{shown}: cannot read: {e}"))?;
+            let nodes = keruen_export::jsonld::read(&text).map_err(|e| anyhow::anyhow!("{shown}:{e}"))?;
+            Box::new(nodes.into_iter())
+        }
+        _ => unreachable!("detect_format admits only importable formats"),
     };
     let mut lines = parse_ahead(lines);
     let rejects_file = rejects_path(&args.file);

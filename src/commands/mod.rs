@@ -1,7 +1,11 @@
 //! One module per command.
+pub(crate) mod analysis;
+pub(crate) mod chart;
 mod demo;
 mod export;
+mod extract;
 mod import;
+pub(crate) mod jubilees;
 mod search;
 mod show;
 
@@ -28,12 +32,15 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Search(args) => search::run(&cli, args),
         Command::Show(args) => show::run(&cli, &args.id),
         Command::History(args) => show::history(&cli, &args.id),
-        Command::Stats => stats(&cli),
+        Command::Stats(args) => analysis::run(&cli, args),
+        Command::Jubilees(args) => jubilees::run(&cli, args),
+        Command::Chart(args) => chart::run(&cli, args),
         Command::Generate(args) => generate::run(args),
+        Command::Extract(args) => extract::run(&cli, args),
     }
 }
 
-fn stats(cli: &Cli) -> Result<()> {
+pub(crate) fn stats(cli: &Cli) -> Result<()> {
     let store = db::open(&cli.db)?;
     let stats = store.stats()?;
     let mut out = std::io::stdout().lock();

@@ -1,1 +1,184 @@
-//! keruen-extract (to be written).
+//! keruen-extract turns plain text into an [`Extraction`]: the sourced facts a reader
+//! takes from a document about cultural, educational and scientific cooperation in
+//! Central Asia, each tied to the span of text it came from. It is pure — text in,
+//! facts out, no database and no files.
+//!
+//! The pipeline ([`Extractor::extract`]): the text is split into paragraphs and
+//! sentences that survive the abbreviations of scholarly prose; the bibliography is
+//! found by its heading and split into [`keruen_model::Reference`]s; author–year
+//! [`keruen_model::Citation`]s are found and linked to it; temporal expressions
+//! ([`Timex`]) are recognised in English and Russian and normalised to EDTF, with
+//! dates that lack a year anchored to the text before them; gazetteer names are
+//! matched over transliteration-folded text, with Russian case endings, and names the
+//! gazetteer lacks are recognised by shape ([`FoundEntity`]); cooperation events of the
+//! thirteen types are built from trigger words, the states, places and dates around
+//! them ([`FoundEvent`]); archival references ([`keruen_model::ArchivalRef`]) are read
+//! in every common form. Offsets count characters (Unicode scalar values).
+//!
+//! Word lists (months, triggers, abbreviations, markers of cancellation) live in
+//! `data/`, one entry per line, for linguists to review.
+//!
+//! ```
+//! use keruen_extract::{Extractor, Options};
+//! let x = Extractor::builtin().extract(
+//!     "Days of Culture of Turkmenistan were held in Almaty on 5 October 1992.",
+//!     &Options::default(),
+//! );
+//! assert_eq!(x.timexes[0].value.as_deref(), Some("1992-10-05"));
+//! assert_eq!(x.events[0].countries, vec!["KZ", "TM"]);
+//! ```
+#![warn(missing_docs)]
+
+mod archival;
+mod citations;
+mod doc;
+mod entities;
+mod events;
+mod lexicon;
+mod timex;
+
+pub use entities::{FoundEntity, Mention};
+pub use events::{Evidence, FoundEvent};
+pub use timex::{Anchor, Timex, TimexType};
+
+use keruen_gazetteer::Gazetteer;
+use keruen_model::{ArchivalRef, Citation, Edtf, EntityKind, EventStatus, Reference};
+use serde::Serialize;
+use std::sync::OnceLock;
+
+/// The name and version that evidence records as its asserter.
+pub const EXTRACTOR: &str = concat!("keruen-extract@", env!("CARGO_PKG_VERSION"));
+
+/// Options of one extraction.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The document's file name, echoed in the output.
+    pub document: String,
+    /// The document's own date (publication), used to anchor dates without a year.
+    pub document_date: Option<Edtf>,
+    /// `en` or `ru`; detected from the letters when absent.
+    pub language: Option<String>,
+}
+
+/// Everything extracted from one document, in the JSON shape of
+/// `../shared/corpus/SCHEMA.md`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Extraction {
+    /// The document's name.
+    pub document: String,
+    /// `en` or `ru`.
+    pub language: String,
+    /// Temporal expressions.
+    pub timexes: Vec<Timex>,
+    /// Distinct entities with their mentions.
+    pub entities: Vec<FoundEntity>,
+    /// Cooperation events stated as held or planned.
+    pub events: Vec<FoundEvent>,
+    /// Archival references.
+    pub archival_refs: Vec<ArchivalRef>,
+    /// In-text citations.
+    pub citations: Vec<Citation>,
+    /// Bibliography entries.
+    pub references: Vec<Reference>,
+}
+
+/// The compiled extractor: gazetteer index, grammars and word lists. Build once.
+pub struct Extractor {
+    gazetteer: &'static Gazetteer,
+    lexicon: &'static lexicon::Lexicon,
+    matcher: entities::matcher::Matcher,
+    grammar: timex::Grammar,
+    rules_en: events::Rules,
+    rules_ru: events::Rules,
+}
+
+/// The English name of a place for event output: the gazetteer's, else as written.
+pub(crate) fn place_name(key: &str, text: &str, range: &std::ops::Range<usize>) -> String {
+    Gazetteer::builtin()
+        .get(key)
+        .map(|e| e.entity.display_name("en").to_string())
+        .unwrap_or_else(|| text[range.clone()].to_string())
+}
+
+/// `ru` when most letters are Cyrillic, else `en`.
+pub fn detect_language(text: &str) -> &'static str {
+    let (mut cyr, mut lat) = (0usize, 0usize);
+    for c in text.chars().take(200_000).filter(|c| c.is_alphabetic()) {
+        if ('\u{400}'..='\u{52f}').contains(&c) {
+            cyr += 1;
+        } else if c.is_ascii_alphabetic() {
+            lat += 1;
+        }
+    }
+    if cyr > lat { "ru" } else { "en" }
+}
+
+impl Extractor {
+    /// The extractor over the shipped gazetteer and word lists, built on first use.
+    pub fn builtin() -> &'static Extractor {
+        static X: OnceLock<Extractor> = OnceLock::new();
+        X.get_or_init(|| Extractor::new(Gazetteer::builtin()))
+    }
+
+    /// Builds an extractor over a gazetteer.
+    pub fn new(gazetteer: &'static Gazetteer) -> Extractor {
+        let lexicon = lexicon::Lexicon::builtin();
+        Extractor {
+            gazetteer,
+            lexicon,
+            matcher: entities::matcher::Matcher::new(gazetteer),
+            grammar: timex::Grammar::new(lexicon),
+            rules_en: events::Rules::new("en"),
+            rules_ru: events::Rules::new("ru"),
+        }
+    }
+
+    /// Extracts every kind of fact from `text`.
+    pub fn extract(&self, text: &str, options: &Options) -> Extraction {
+        let language = options.language.clone().unwrap_or_else(|| detect_language(text).to_string());
+        let russian = language == "ru";
+        let doc = doc::Doc::new(text, self.lexicon);
+        let g = self.gazetteer;
+        let is_place = |name: &str| {
+            g.find(&keruen_gazetteer::fold::fold(name))
+                .iter()
+                .any(|e| matches!(e.entity.kind, EntityKind::Place | EntityKind::Country))
+        };
+        let references = citations::references(&doc);
+        let mut cites = citations::find(&doc, &is_place);
+        citations::link(&mut cites, &references);
+        // Byte ranges of citations: no dates or names are taken from inside them.
+        let cite_ranges: Vec<(usize, usize)> = cites
+            .iter()
+            .map(|c| {
+                let start = text.char_indices().nth(c.start).map(|(b, _)| b).unwrap_or(text.len());
+                (start, start + c.text.len())
+            })
+            .collect();
+        let in_citation = |b: usize| cite_ranges.iter().any(|&(s, e)| b >= s && b < e);
+        let (timexes, found_timexes) =
+            timex::find(&doc, &self.grammar, self.lexicon, options.document_date.as_ref(), &in_citation);
+        let ents = entities::find(&doc, &self.matcher, g, russian, &in_citation);
+        let rules = if russian { &self.rules_ru } else { &self.rules_en };
+        let events = events::find(&doc, rules, &found_timexes, &ents.named, &in_citation)
+            .into_iter()
+            .filter(|e| e.status != EventStatus::Cancelled)
+            .collect();
+        let archival_refs = archival::find(&doc);
+        Extraction {
+            document: options.document.clone(),
+            language,
+            timexes,
+            entities: ents.found.into_iter().filter(|e| e.kind != EntityKind::Work).collect(),
+            events,
+            archival_refs,
+            citations: cites,
+            references,
+        }
+    }
+}
+
+/// Extracts with the built-in extractor.
+pub fn extract(text: &str, options: &Options) -> Extraction {
+    Extractor::builtin().extract(text, options)
+}

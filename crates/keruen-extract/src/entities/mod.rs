@@ -1,0 +1,217 @@
+//! Entities: gazetteer names matched over folded text ([`matcher`]) and names the
+//! gazetteer lacks found by shape ([`shapes`]), merged so that the longest name wins
+//! and a name nested in an organisation's name is not a mention of its own.
+pub(crate) mod matcher;
+mod shapes;
+
+use crate::doc::Doc;
+use keruen_gazetteer::Gazetteer;
+use keruen_model::{EntityKind, NameForm};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// One mention of an entity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mention {
+    /// Start, in characters.
+    pub start: usize,
+    /// End (exclusive), in characters.
+    pub end: usize,
+    /// The mention as written.
+    pub text: String,
+}
+
+/// A distinct entity with all its mentions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FoundEntity {
+    /// country, polity, place, organization or person.
+    pub kind: EntityKind,
+    /// Its name: the gazetteer's English name, or the first mention.
+    pub name: String,
+    /// ISO 3166-1 alpha-2 code (countries).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Gazetteer id, when the entity is in the gazetteer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Every mention, in text order.
+    pub mentions: Vec<Mention>,
+}
+
+/// A name in the text, for the event extractor: its span, and the state it implies.
+#[derive(Debug, Clone)]
+pub(crate) struct Named {
+    pub range: Range<usize>,
+    pub kind: EntityKind,
+    /// Gazetteer id, or a key made from the text for shape-found names.
+    pub key: String,
+    /// The present-day state the name implies: a country itself, a place's or an
+    /// organisation's country, a demonym adjective.
+    pub country: Option<String>,
+    /// A demonym or adjective, not a mention.
+    pub adjective: bool,
+}
+
+/// What entity recognition produces.
+pub(crate) struct Entities {
+    pub found: Vec<FoundEntity>,
+    pub named: Vec<Named>,
+}
+
+const LOCATIVE: &[&str] =
+    &["in", "at", "to", "from", "near", "of", "в", "во", "из", "до", "под", "около", "город", "г."];
+
+fn word_before(text: &str, at: usize) -> String {
+    text[..at].split_whitespace().next_back().unwrap_or("").to_lowercase()
+}
+
+/// Among entries that share a name, the one the context points to: a state or polity
+/// first; a place after a locative preposition, else a person; then the gazetteer's order.
+fn choose<'m>(text: &str, alts: &[&'m matcher::NameMatch], g: &Gazetteer) -> &'m matcher::NameMatch {
+    let kind = |m: &matcher::NameMatch| g.entry(m.entry).entity.kind;
+    if let Some(m) = alts.iter().find(|m| kind(m) == EntityKind::Country) {
+        return m;
+    }
+    let locative = LOCATIVE.contains(&word_before(text, alts[0].range.start).as_str());
+    let prefer = if locative { EntityKind::Place } else { EntityKind::Person };
+    alts.iter().find(|m| kind(m) == prefer).or_else(|| alts.iter().find(|m| !m.derived)).unwrap_or(&alts[0])
+}
+
+/// Finds entities in every paragraph before the bibliography, skipping spans for
+/// which `skip` is true (citations).
+pub(crate) fn find(
+    doc: &Doc,
+    m: &matcher::Matcher,
+    g: &Gazetteer,
+    russian: bool,
+    skip: &dyn Fn(usize) -> bool,
+) -> Entities {
+    let text = doc.text;
+    let end = doc.bibliography.unwrap_or(text.len());
+    let mut named: Vec<Named> = Vec::new();
+    let mut mentions: Vec<(Range<usize>, String, EntityKind, Option<String>)> = Vec::new();
+    for p in &doc.paragraphs {
+        if p.range.start >= end {
+            break;
+        }
+        let range = p.range.start..p.range.end.min(end);
+        let raw = m.find(text, range.clone());
+        // Group alternatives by span.
+        let mut by_span: Vec<(Range<usize>, Vec<&matcher::NameMatch>)> = Vec::new();
+        for nm in &raw {
+            match by_span.last_mut() {
+                Some((r, v)) if *r == nm.range => v.push(nm),
+                _ => by_span.push((nm.range.clone(), vec![nm])),
+            }
+        }
+        let shapes = shapes::find(text, range.clone(), russian);
+        let mut taken: Vec<Range<usize>> = Vec::new();
+        // Gazetteer names first, except where a longer shape-found name contains them.
+        for (r, alts) in &by_span {
+            if skip(r.start) {
+                continue;
+            }
+            let chosen = choose(text, alts, g);
+            let entry = g.entry(chosen.entry);
+            let kind = entry.entity.kind;
+            let country = match kind {
+                EntityKind::Country => entry.entity.iso.clone(),
+                EntityKind::Place | EntityKind::Organization | EntityKind::Person => {
+                    entry.entity.country.clone()
+                }
+                _ => None,
+            };
+            let adjective = chosen.form == NameForm::Adjective;
+            named.push(Named {
+                range: r.clone(),
+                kind,
+                key: entry.entity.id.clone(),
+                country: country.clone(),
+                adjective,
+            });
+            if adjective {
+                continue;
+            }
+            let inside_longer_shape = shapes.iter().any(|s| {
+                s.range.start <= r.start
+                    && r.end <= s.range.end
+                    && s.range.len() > r.len()
+                    && s.kind != EntityKind::Person
+            });
+            if inside_longer_shape && kind != EntityKind::Organization {
+                continue;
+            }
+            taken.push(r.clone());
+            mentions.push((r.clone(), entry.entity.id.clone(), kind, country));
+        }
+        for s in shapes {
+            if skip(s.range.start) {
+                continue;
+            }
+            // A gazetteer name covering the same or a longer span wins.
+            if taken.iter().any(|t| t.start <= s.range.start && s.range.end <= t.end) {
+                continue;
+            }
+            // The shape replaces gazetteer names nested inside it.
+            let before = mentions.len();
+            mentions.retain(|(r, _, k, _)| {
+                !(s.range.start <= r.start
+                    && r.end <= s.range.end
+                    && (*k != EntityKind::Organization || r.len() < s.range.len()))
+                    || r.start < range.start
+            });
+            let _ = before;
+            taken.retain(|t| !(s.range.start <= t.start && t.end <= s.range.end));
+            let written = text[s.range.clone()].to_string();
+            let key = format!("{}:{}", s.kind, keruen_gazetteer::fold::fold(&written));
+            // A person by initials whose surname the gazetteer knows is that person.
+            let (key, country) = if s.kind == EntityKind::Person {
+                let surname = written.rsplit(|c: char| c == '.' || c.is_whitespace()).next().unwrap_or("");
+                let linked = raw.iter().find(|nm| {
+                    nm.range.end == s.range.end
+                        && g.entry(nm.entry).entity.kind == EntityKind::Person
+                        && !surname.is_empty()
+                });
+                match linked {
+                    Some(nm) => {
+                        (g.entry(nm.entry).entity.id.clone(), g.entry(nm.entry).entity.country.clone())
+                    }
+                    None => (key, None),
+                }
+            } else {
+                (key, None)
+            };
+            named.push(Named {
+                range: s.range.clone(),
+                kind: s.kind,
+                key: key.clone(),
+                country: country.clone(),
+                adjective: false,
+            });
+            taken.push(s.range.clone());
+            mentions.push((s.range.clone(), key, s.kind, country));
+        }
+    }
+    // Group mentions into entities, in order of first mention.
+    mentions.sort_by_key(|(r, ..)| r.start);
+    let mut order: Vec<String> = Vec::new();
+    let mut groups: HashMap<String, FoundEntity> = HashMap::new();
+    for (r, key, kind, _) in mentions {
+        let written = text[r.clone()].to_string();
+        let entity = groups.entry(key.clone()).or_insert_with(|| {
+            order.push(key.clone());
+            let gaz = g.get(&key);
+            FoundEntity {
+                kind,
+                name: gaz.map(|e| e.entity.display_name("en").to_string()).unwrap_or_else(|| written.clone()),
+                code: gaz.and_then(|e| e.entity.iso.clone()),
+                id: gaz.map(|e| e.entity.id.clone()),
+                mentions: Vec::new(),
+            }
+        });
+        entity.mentions.push(Mention { start: doc.ch(r.start), end: doc.ch(r.end), text: written });
+    }
+    named.sort_by_key(|n| n.range.start);
+    Entities { found: order.into_iter().filter_map(|k| groups.remove(&k)).collect(), named }
+}

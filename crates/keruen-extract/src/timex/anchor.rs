@@ -1,0 +1,115 @@
+//! Completing dates that lack a year ("on 3 March", "the following day") from the
+//! text before them, and recording where the year came from.
+//!
+//! A news item that opens with a dateline ("ASTANA, 14 May 2019 –") is anchored to
+//! that date throughout, as HeidelTime does for news; any other text to the last
+//! date it mentioned, as for narratives.
+use super::{Anchor, Candidate, Found, Timex, TimexType, Value};
+use crate::doc::Doc;
+use keruen_model::{Day, Edtf};
+
+/// The year and, when known, the day of a resolved value's start.
+fn start_of(value: &str) -> Option<(i32, Option<Day>)> {
+    let first = value.split('/').next()?;
+    if first.contains('X') || first.starts_with("..") || first.is_empty() {
+        return None;
+    }
+    let e: Edtf = first.parse().ok()?;
+    let year = e.year()?;
+    let day = (first.len() == 10).then(|| e.earliest()).flatten();
+    Some((year, day))
+}
+
+/// Whether the document opens with a dateline: a place in capitals and a comma right
+/// before its first full date.
+fn dateline(doc: &Doc, cands: &[Candidate]) -> Option<(i32, Option<Day>, (usize, usize))> {
+    let first = cands.first()?;
+    let Value::Known(v) = &first.value else { return None };
+    let head = &doc.text[..first.range.start];
+    if head.len() > 400 {
+        return None;
+    }
+    let line = head.rsplit('\n').next()?.trim_end();
+    let place = line.strip_suffix(',')?.trim();
+    let letters: Vec<char> = place.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() < 3 {
+        return None;
+    }
+    let caps = letters.iter().filter(|c| c.is_uppercase()).count();
+    if caps * 2 < letters.len() {
+        return None;
+    }
+    let (y, d) = start_of(v)?;
+    Some((y, d, (doc.ch(first.range.start), doc.ch(first.range.end))))
+}
+
+pub(crate) fn resolve(
+    doc: &Doc,
+    cands: Vec<Candidate>,
+    document_date: Option<&Edtf>,
+) -> (Vec<Timex>, Vec<Found>) {
+    let from_doc =
+        document_date.and_then(|d| Some((d.year()?, d.earliest().filter(|_| d.to_string().len() == 10))));
+    let news = dateline(doc, &cands);
+    // (year, day, where it came from)
+    let mut anchor: Option<(i32, Option<Day>, Option<(usize, usize)>)> = match (news, from_doc) {
+        (Some((y, d, at)), _) => Some((y, d, Some(at))),
+        (None, Some((y, d))) => Some((y, d, None)),
+        _ => None,
+    };
+    let fixed = news.is_some();
+    let mut timexes = Vec::with_capacity(cands.len());
+    let mut found = Vec::with_capacity(cands.len());
+    for c in cands {
+        let span = (doc.ch(c.range.start), doc.ch(c.range.end));
+        let mut used: Option<Anchor> = None;
+        let value = match &c.value {
+            Value::Known(v) => Some(v.clone()),
+            Value::Unknown => None,
+            Value::NeedsYear { month, day } => anchor.map(|(y, _, at)| {
+                used = Some(Anchor { year: y, from: at });
+                match day {
+                    Some(d) => format!("{y:04}-{month:02}-{d:02}"),
+                    None => format!("{y:04}-{month:02}"),
+                }
+            }),
+            Value::NeedsYearInterval { from, to } => anchor.map(|(y, _, at)| {
+                used = Some(Anchor { year: y, from: at });
+                let part = |(m, d): (u32, Option<u32>)| match d {
+                    Some(d) => format!("{y:04}-{m:02}-{d:02}"),
+                    None => format!("{y:04}-{m:02}"),
+                };
+                format!("{}/{}", part(*from), part(*to))
+            }),
+            Value::DaysAfter(n) => anchor.and_then(|(y, d, at)| {
+                let day = Day(d?.0 + n);
+                used = Some(Anchor { year: y, from: at });
+                let (yy, mm, dd) = day.ymd();
+                Some(format!("{yy:04}-{mm:02}-{dd:02}"))
+            }),
+            Value::YearsAfter(n) => anchor.map(|(y, _, at)| {
+                used = Some(Anchor { year: y, from: at });
+                format!("{:04}", y + n)
+            }),
+        };
+        // Check the value is valid EDTF (a 29 February in a year without one, say).
+        let value = value.filter(|v| c.kind == TimexType::Duration || v.parse::<Edtf>().is_ok());
+        if let Some(v) = &value
+            && c.kind != TimexType::Duration
+            && !fixed
+            && let Some((y, d)) = start_of(v)
+        {
+            anchor = Some((y, d, Some(span)));
+        }
+        timexes.push(Timex {
+            start: span.0,
+            end: span.1,
+            text: doc.text[c.range.clone()].to_string(),
+            kind: c.kind,
+            value: value.clone(),
+            anchor: used,
+        });
+        found.push(Found { range: c.range, kind: c.kind, value });
+    }
+    (timexes, found)
+}

@@ -1,0 +1,399 @@
+//! The timex grammar: regular expressions built from the word lists in `data/`, each
+//! with the rule that turns its match into an EDTF value.
+use super::{Candidate, TimexType, Value};
+use crate::lexicon::Lexicon;
+use regex::{Captures, Regex};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// What a rule's match means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    /// from MONTH D to MONTH D, YEAR and its variants: groups m1 d1 y1 m2 d2 y2.
+    DayRange,
+    /// YEAR–YEAR, from YEAR to YEAR, с YEAR по YEAR: groups y1 y2.
+    YearRange,
+    /// MONTH YEAR – MONTH YEAR: groups m1 y1 m2 y2.
+    MonthRange,
+    /// since YEAR / с YEAR года: group inner date pieces m d y.
+    Since,
+    /// up to YEAR / до YEAR года.
+    Until,
+    /// A day with month and year: m d y.
+    FullDate,
+    /// Numeric d.m.y or y-m-d: d m y.
+    NumericDate,
+    /// MONTH YEAR: m y.
+    MonthYear,
+    /// A day and month without a year: m d.
+    DayMonth,
+    /// SEASON YEAR: s y.
+    Season,
+    /// the 1990s, 90-е годы: dec (the decade's digits: "199" or "9").
+    Decade,
+    /// the twentieth century, XX век: c (ordinal word, digits or Roman).
+    Century,
+    /// Two centuries: c1 c2.
+    CenturyRange,
+    /// A bare year: y.
+    Year,
+    /// NUMBER UNIT: n, u.
+    Duration,
+    /// The following day / в тот же день: rel.
+    RelativeDay,
+    /// The following year / в том же году: rel.
+    RelativeYear,
+}
+
+/// Compiled rules.
+pub(crate) struct Grammar {
+    rules: Vec<(Regex, Rule, u8)>,
+    /// Fast pre-check: a paragraph without digits, month, season, century or relative
+    /// words cannot hold a timex.
+    trigger: Regex,
+    months: HashMap<String, u32>,
+    seasons: HashMap<String, u32>,
+    ordinals: HashMap<String, u32>,
+    numbers: HashMap<String, u32>,
+}
+
+/// Alternation of words, longest first, escaped.
+fn alt(words: impl IntoIterator<Item = String>) -> String {
+    let mut v: Vec<String> = words.into_iter().collect();
+    v.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    v.dedup();
+    v.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|")
+}
+
+/// A word with its first letter in either case, and its all-capitals form.
+fn cased(w: &str) -> Vec<String> {
+    let mut c = w.chars();
+    let first = c.next().unwrap_or(' ');
+    let rest: String = c.collect();
+    let mut out = vec![
+        format!("{}{}", first.to_uppercase(), rest),
+        format!("{}{}", first.to_lowercase(), rest),
+        w.to_uppercase(),
+    ];
+    out.dedup();
+    out
+}
+
+impl Grammar {
+    pub(crate) fn new(lex: &Lexicon) -> Grammar {
+        let forms = |list: &[(&str, u32, &str)], lang: &str, any_case: bool| -> String {
+            alt(list.iter().filter(|(_, _, l)| *l == lang).flat_map(|(f, _, _)| {
+                if any_case { cased(f) } else { vec![f.to_string(), f.to_uppercase()] }
+            }))
+        };
+        // English months are capitalised in prose; lower-case "may", "march" are
+        // other words.
+        let mon_en = format!(r"(?:{})\.?", forms(&lex.months, "en", false));
+        let mon_ru = format!(r"(?:{})", forms(&lex.months, "ru", true));
+        let mon = format!(r"(?:{mon_en}|{mon_ru})");
+        let season_en = forms(&lex.seasons, "en", true);
+        let season_ru = forms(&lex.seasons, "ru", true);
+        let ord_en = forms(&lex.ordinals, "en", true);
+        let num_words = alt(lex.numbers.iter().flat_map(|(f, _, _)| cased(f)));
+        let y = r"(?:1[0-9]{3}|20[0-9]{2})";
+        let d = r"(?:[12][0-9]|3[01]|0?[1-9])";
+        let dsuf = r"(?:st|nd|rd|th)?";
+        let dash = r"\s*[-–—‐‑]\s*";
+        // Russian "year" words that belong to the span: 1992 г., 1992 года, 1992 году.
+        let g = r"(?:\s*(?:гг\.|г\.|годах|годами|годов|годом|году|года|годы|год)(?:\b|$))";
+        let roman = r"(?:XXI|XX|XIX|XVIII|XVII|XVI|XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)";
+        let century_ord = format!(r"(?:{ord_en}|[0-9]{{1,2}}(?:st|nd|rd|th)|{roman})");
+        let part_en = r"(?:(?:the\s+)?(?:very\s+)?(?:beginning|start|end|middle|turn|close|dawn|first\s+half|second\s+half|first\s+quarter|last\s+quarter|first\s+decades?|last\s+decades?|early\s+years|late\s+years)\s+of\s+)";
+        let part_ru = r"(?:(?:начале|середине|конце|первой\s+половине|второй\s+половине|первой\s+четверти|последней\s+четверти|рубеже|начала|середины|конца)\s+)";
+        let qual_en = r"(?:(?:early|mid|late|the\s+early|the\s+mid|the\s+late)[-\s]+)";
+        let rules: Vec<(String, Rule, u8)> = vec![
+            // --- intervals of days -------------------------------------------------
+            (format!(r"\b[Ff]rom\s+(?P<m1>{mon_en})\s+(?P<d1>{d}){dsuf},?\s+(?:(?P<y1>{y}),?\s+)?(?:to|till|until|through|-|–)\s+(?:(?P<m2>{mon_en})\s+)?(?P<d2>{d}){dsuf},?\s+(?P<y2>{y})\b"), Rule::DayRange, 9),
+            (format!(r"\b[Ff]rom\s+(?P<d1>{d}){dsuf}\s+(?:of\s+)?(?:(?P<m1>{mon_en})\s+)?(?:(?P<y1>{y})\s+)?(?:to|till|until|through)\s+(?P<d2>{d}){dsuf}\s+(?:of\s+)?(?P<m2>{mon_en}),?\s+(?P<y2>{y})\b"), Rule::DayRange, 9),
+            (format!(r"\b(?P<m1>{mon_en})\s+(?P<d1>{d}){dsuf}{dash}(?:(?P<m2>{mon_en})\s+)?(?P<d2>{d}){dsuf},?\s+(?P<y2>{y})\b"), Rule::DayRange, 8),
+            (format!(r"\b(?P<d1>{d}){dsuf}(?:\s+(?P<m1>{mon}))?{dash}(?P<d2>{d}){dsuf}\s+(?P<m2>{mon}),?\s+(?P<y2>{y}){g}?"), Rule::DayRange, 8),
+            (format!(r"(?:\b[Ss]|\bС)\s+(?P<d1>{d})\s+(?:(?P<m1>{mon_ru})\s+)?(?:(?P<y1>{y}){g}?\s+)?по\s+(?P<d2>{d})\s+(?P<m2>{mon_ru})(?:\s+(?P<y2>{y}){g}?)?"), Rule::DayRange, 9),
+            // --- intervals of months and years ------------------------------------
+            (format!(r"\b[Ff]rom\s+(?P<m1>{mon_en})\s+(?:(?P<y1>{y})\s+)?(?:to|till|until|through)\s+(?P<m2>{mon_en}),?\s+(?P<y2>{y})\b"), Rule::MonthRange, 8),
+            (format!(r"(?:\b[Ff]rom|\b[Bb]etween)\s+(?:the\s+years?\s+)?(?P<y1>{y})\s+(?:to|till|until|through|and)\s+(?P<y2>{y})\b"), Rule::YearRange, 8),
+            (format!(r"(?:\b[Сс])\s+(?P<y1>{y}){g}?\s+по\s+(?P<y2>{y}){g}?"), Rule::YearRange, 8),
+            (format!(r"(?:\b[Tt]he\s+)?\b(?P<y1>{y})\s*[-–—/]\s*(?P<y2>{y}|[0-9]{{2}})\s+(?:academic|school|financial|fiscal|theatre|theater|concert|season|учебн(?:ый|ом|ого)|академическ(?:ий|ом|ого)|театральн(?:ый|ом|ого))(?:\s+(?:years?|seasons?|год(?:у|а)?|сезон(?:е|а)?))?"), Rule::YearRange, 9),
+            (format!(r"\b(?P<y1>{y})\s*[-–—]\s*(?P<y2>{y})(?:{g}|-?(?:е|х)\s+годы?|\b)"), Rule::YearRange, 6),
+            (format!(r"\b(?P<y1>{y})/(?P<y2>{y}|[0-9]{{2}})\b"), Rule::YearRange, 5),
+            // --- open intervals ----------------------------------------------------
+            (format!(r"\b(?:[Ss]ince|[Ee]ver\s+since|[Ss]tarting\s+(?:from|in))\s+(?:(?:(?P<m>{mon_en})\s+(?:(?P<d>{d}){dsuf},?\s+)?)|(?:(?P<d2>{d}){dsuf}\s+(?P<m2>{mon_en})\s+))?(?P<y>{y})\b"), Rule::Since, 7),
+            (format!(r"(?:\b(?:[Нн]ачиная\s+)?[Сс])\s+(?:(?P<d2>{d})\s+(?P<m2>{mon_ru})\s+|(?P<m>{mon_ru})\s+)?(?P<y>{y}){g}"), Rule::Since, 7),
+            (format!(r"\b(?:[Uu]p\s+to|[Uu]ntil|[Tt]ill)\s+(?P<y>{y})\b"), Rule::Until, 7),
+            (format!(r"(?:\b[Дд]о)\s+(?P<y>{y}){g}"), Rule::Until, 7),
+            // --- dates -------------------------------------------------------------
+            (format!(r"\b(?P<m>{mon_en})\s+(?P<d>{d}){dsuf},?\s+(?P<y>{y})\b"), Rule::FullDate, 6),
+            (format!(r"\b(?:the\s+)?(?P<d>{d}){dsuf}\s+(?:of\s+)?(?P<m>{mon}),?\s+(?P<y>{y})(?:{g}|\b)"), Rule::FullDate, 6),
+            (r"\b(?P<d>[0-3]?[0-9])\.(?P<m>[01]?[0-9])\.(?P<y>1[0-9]{3}|20[0-9]{2})(?:\s*(?:г\.|года|году))?".to_string(), Rule::NumericDate, 6),
+            (r"\b(?P<d>[0-3]?[0-9])/(?P<m>[01]?[0-9])/(?P<y>1[0-9]{3}|20[0-9]{2})\b".to_string(), Rule::NumericDate, 5),
+            (r"\b(?P<y>1[0-9]{3}|20[0-9]{2})-(?P<m>[01][0-9])-(?P<d>[0-3][0-9])\b".to_string(), Rule::NumericDate, 6),
+            (format!(r"\b(?:{qual_en})?(?P<m>{mon_en}),?\s+(?:of\s+)?(?P<y>{y})\b"), Rule::MonthYear, 5),
+            (format!(r"\b(?P<m>{mon_ru})\s+(?P<y>{y}){g}?"), Rule::MonthYear, 5),
+            (format!(r"\b(?P<m>{mon_en})\s+(?P<d>{d}){dsuf}\b"), Rule::DayMonth, 3),
+            (format!(r"\b(?:the\s+)?(?P<d>{d}){dsuf}\s+(?:of\s+)?(?P<m>{mon})(?:\b|$)"), Rule::DayMonth, 3),
+            (format!(r"\b(?:(?:the\s+)?(?:early|late)\s+)?(?:the\s+)?(?P<s>{season_en})\s+(?:of\s+)?(?P<y>{y})\b"), Rule::Season, 5),
+            (format!(r"\b(?P<s>{season_ru})\s+(?P<y>{y}){g}?"), Rule::Season, 5),
+            (format!(r"\b(?:(?:the\s+)?{part_en})?(?:the\s+)?(?:{qual_en})?'?(?P<dec>1[0-9][0-9]|20[0-9]|[0-9])0['’]?s\b"), Rule::Decade, 5),
+            (format!(r"(?:{part_ru})?(?P<dec>1[0-9][0-9]|20[0-9]|[0-9])0-?(?:е|х|ые|ых|ми)(?:\s+(?:гг\.|годы|годов|годах|годам|годами))?"), Rule::Decade, 5),
+            (format!(r"\b(?:the\s+)?(?:{part_en})?(?:the\s+)?(?:{qual_en})?(?:(?:new|last|past|current|present|previous|coming|next)\s+)?(?P<c>{century_ord})[-\s]+[Cc]entury(?:\s+(?:AD|CE))?\b"), Rule::Century, 6),
+            (format!(r"\b(?:the\s+)?(?P<c1>{century_ord})\s*(?:[-–—]|and|to)\s*(?:the\s+)?(?P<c2>{century_ord})[-\s]+[Cc]enturies\b"), Rule::CenturyRange, 7),
+            (format!(r"(?:{part_ru})?(?P<c>{roman}|[0-9]{{1,2}})(?:-?(?:го|м|й))?\s+(?:век(?:а|е|ом|у)?|в\.)(?:\s|$|[.,;:)])"), Rule::Century, 6),
+            (format!(r"(?:[Сс]\s+)?(?P<c1>{roman})\s*(?:[-–—]|по|и)\s*(?P<c2>{roman})\s+(?:век(?:а|ов)?|вв\.)"), Rule::CenturyRange, 7),
+            (format!(r"\b(?P<y>{y})(?:{g}|\b)"), Rule::Year, 1),
+            // --- durations ---------------------------------------------------------
+            (format!(r"\b(?P<n>[0-9]{{1,4}}|{num_words})(?:\s*[-–]\s*[0-9]{{1,4}})?(?:\s+|-)(?P<u>years?|months?|weeks?|days?|decades?|centuries|century|лет|года|год|месяцев|месяца|месяц|недель|недели|неделю|дней|дня|день|десятилетий|десятилетия|десятилетие|веков|века)\b"), Rule::Duration, 2),
+            // --- relative to an earlier date ---------------------------------------
+            (r"\b(?:[Tt]he\s+(?:following|next|same|previous)\s+day|[Tt]he\s+day\s+(?:after|before)|[Нн]а\s+следующий\s+день|[Вв]\s+тот\s+же\s+день|[Нн]акануне)\b".to_string(), Rule::RelativeDay, 4),
+            (r"\b(?:[Tt]he\s+(?:following|next|same|previous)\s+year|[Tt]hat\s+(?:same\s+)?year|(?:в\s+)?том\s+же\s+году|(?:на\s+)?следующий\s+год|(?:в\s+)?следующем\s+году)\b".to_string(), Rule::RelativeYear, 4),
+        ];
+        let rules = rules
+            .into_iter()
+            .map(|(re, rule, prio)| {
+                (Regex::new(&re).unwrap_or_else(|e| panic!("timex rule {rule:?}: {e}")), rule, prio)
+            })
+            .collect();
+        let trigger = Regex::new(&format!(
+            r"[0-9]|{mon_en}|(?i:{mon_ru}|centur|век|вв\.|{season_en}|{season_ru}|following|same\s+day|same\s+year|тот\s+же|том\s+же|следующ|накануне)|{num_words}"
+        ))
+        .expect("trigger regex");
+        let map = |list: &[(&str, u32, &str)]| list.iter().map(|(f, n, _)| (f.to_lowercase(), *n)).collect();
+        Grammar {
+            rules,
+            trigger,
+            months: lex.month_map(),
+            seasons: map(&lex.seasons),
+            ordinals: map(&lex.ordinals),
+            numbers: map(&lex.numbers),
+        }
+    }
+
+    /// Adds the candidates found in `text[range]`.
+    pub(crate) fn scan(&self, text: &str, range: Range<usize>, out: &mut Vec<Candidate>) {
+        let slice = &text[range.clone()];
+        if !self.trigger.is_match(slice) {
+            return;
+        }
+        for (re, rule, priority) in &self.rules {
+            for caps in re.captures_iter(slice) {
+                let m = caps.get(0).expect("whole match");
+                let mut end = m.end();
+                // Trailing punctuation caught by `(?:\s|$|[.,;:)])` is not part of the span.
+                while end > m.start()
+                    && slice[..end].ends_with(|c: char| c.is_whitespace() || ",;:)".contains(c))
+                {
+                    end -= slice[..end].chars().next_back().map(char::len_utf8).unwrap_or(1);
+                }
+                // "в." ends a Russian century; keep its full stop, but not a sentence's.
+                let span = (range.start + m.start())..(range.start + end);
+                if let Some((kind, value)) = self.value(*rule, &caps) {
+                    out.push(Candidate { range: span, kind, value, priority: *priority });
+                }
+            }
+        }
+    }
+
+    fn month(&self, caps: &Captures, name: &str) -> Option<u32> {
+        let m = caps.name(name)?.as_str().trim_end_matches('.').to_lowercase();
+        self.months.get(&m).copied().or_else(|| m.parse().ok().filter(|n| (1..=12).contains(n)))
+    }
+
+    fn num(caps: &Captures, name: &str) -> Option<u32> {
+        caps.name(name)?.as_str().parse().ok()
+    }
+
+    fn century(&self, s: &str) -> Option<u32> {
+        let s = s.to_lowercase();
+        if let Some(n) = self.ordinals.get(&s) {
+            return Some(*n);
+        }
+        let digits: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if !digits.is_empty() {
+            return digits.parse().ok();
+        }
+        roman(&s.to_uppercase())
+    }
+
+    fn value(&self, rule: Rule, c: &Captures) -> Option<(TimexType, Value)> {
+        use TimexType::*;
+        let known = |kind, v: String| Some((kind, Value::Known(v)));
+        match rule {
+            Rule::DayRange => {
+                let d1 = Self::num(c, "d1")?;
+                let d2 = Self::num(c, "d2")?;
+                let m2 = self.month(c, "m2").or_else(|| self.month(c, "m1"))?;
+                let m1 = self.month(c, "m1").unwrap_or(m2);
+                match Self::num(c, "y2") {
+                    Some(y2) => {
+                        let y1 = Self::num(c, "y1").unwrap_or(y2);
+                        let a = ymd(y1 as i32, m1, d1)?;
+                        let b = ymd(y2 as i32, m2, d2)?;
+                        (a <= b).then(|| (Interval, Value::Known(format!("{a}/{b}"))))
+                    }
+                    None => Some((
+                        Interval,
+                        Value::NeedsYearInterval { from: (m1, Some(d1)), to: (m2, Some(d2)) },
+                    )),
+                }
+            }
+            Rule::MonthRange => {
+                let y2 = Self::num(c, "y2")?;
+                let y1 = Self::num(c, "y1").unwrap_or(y2);
+                let (m1, m2) = (self.month(c, "m1")?, self.month(c, "m2")?);
+                ((y1, m1) <= (y2, m2))
+                    .then(|| (Interval, Value::Known(format!("{y1:04}-{m1:02}/{y2:04}-{m2:02}"))))
+            }
+            Rule::YearRange => {
+                let y1 = Self::num(c, "y1")?;
+                let raw2 = c.name("y2")?.as_str();
+                let y2: u32 = if raw2.len() == 2 {
+                    (y1 / 100) * 100 + raw2.parse::<u32>().ok()?
+                } else {
+                    raw2.parse().ok()?
+                };
+                (y2 > y1 && y2 - y1 <= 200).then(|| (Interval, Value::Known(format!("{y1:04}/{y2:04}"))))
+            }
+            Rule::Since => {
+                let y = Self::num(c, "y")?;
+                let m = self.month(c, "m").or_else(|| self.month(c, "m2"));
+                let d = Self::num(c, "d").or_else(|| Self::num(c, "d2"));
+                let start = match (m, d) {
+                    (Some(m), Some(d)) => ymd(y as i32, m, d)?,
+                    (Some(m), None) => format!("{y:04}-{m:02}"),
+                    _ => format!("{y:04}"),
+                };
+                known(Interval, format!("{start}/.."))
+            }
+            Rule::Until => known(Interval, format!("../{:04}", Self::num(c, "y")?)),
+            Rule::FullDate | Rule::NumericDate => {
+                let y = Self::num(c, "y")?;
+                known(Date, ymd(y as i32, self.month(c, "m")?, Self::num(c, "d")?)?)
+            }
+            Rule::MonthYear => known(Date, format!("{:04}-{:02}", Self::num(c, "y")?, self.month(c, "m")?)),
+            Rule::DayMonth => {
+                let (m, d) = (self.month(c, "m")?, Self::num(c, "d")?);
+                ymd(2000, m, d)?; // the day exists in some year
+                Some((Date, Value::NeedsYear { month: m, day: Some(d) }))
+            }
+            Rule::Season => {
+                let s = self.seasons.get(&c.name("s")?.as_str().to_lowercase())?;
+                known(Date, format!("{:04}-{s}", Self::num(c, "y")?))
+            }
+            Rule::Decade => {
+                let dec = c.name("dec")?.as_str();
+                let full = match dec.len() {
+                    3 => dec.to_string(),
+                    // '90s, 90-е: the twentieth century's decades.
+                    1 => format!("19{dec}"),
+                    _ => return None,
+                };
+                known(Date, format!("{full}X"))
+            }
+            Rule::Century => {
+                let n = self.century(c.name("c")?.as_str())?;
+                (1..=21).contains(&n).then(|| (Date, Value::Known(format!("{:02}XX", n - 1))))
+            }
+            Rule::CenturyRange => {
+                let a = self.century(c.name("c1")?.as_str())?;
+                let b = self.century(c.name("c2")?.as_str())?;
+                (a < b && b <= 21 && a >= 1)
+                    .then(|| (Interval, Value::Known(format!("{:02}XX/{:02}XX", a - 1, b - 1))))
+            }
+            Rule::Year => known(Date, format!("{:04}", Self::num(c, "y")?)),
+            Rule::Duration => {
+                let n_text = c.name("n")?.as_str();
+                let n = n_text
+                    .parse::<u32>()
+                    .ok()
+                    .or_else(|| self.numbers.get(&n_text.to_lowercase()).copied())?;
+                let unit = c.name("u")?.as_str().to_lowercase();
+                let v = match unit.as_str() {
+                    u if u.starts_with("year") || u == "лет" || u.starts_with("год") => {
+                        format!("P{n}Y")
+                    }
+                    u if u.starts_with("month") || u.starts_with("месяц") => format!("P{n}M"),
+                    u if u.starts_with("week") || u.starts_with("недел") => format!("P{n}W"),
+                    u if u.starts_with("day") || u == "дней" || u == "дня" || u == "день" => {
+                        format!("P{n}D")
+                    }
+                    u if u.starts_with("decade") || u.starts_with("десятилет") => {
+                        format!("P{}Y", n * 10)
+                    }
+                    u if u.starts_with("centur") || u.starts_with("век") => format!("P{}Y", n * 100),
+                    _ => return None,
+                };
+                known(Duration, v)
+            }
+            Rule::RelativeDay => {
+                let t = c.get(0)?.as_str().to_lowercase();
+                let days = if t.contains("following")
+                    || t.contains("next")
+                    || t.contains("after")
+                    || t.contains("следующий")
+                {
+                    1
+                } else if t.contains("previous") || t.contains("before") || t.contains("накануне") {
+                    -1
+                } else {
+                    0
+                };
+                Some((Date, Value::DaysAfter(days)))
+            }
+            Rule::RelativeYear => {
+                let t = c.get(0)?.as_str().to_lowercase();
+                let years = if t.contains("following") || t.contains("next") || t.contains("следующ") {
+                    1
+                } else if t.contains("previous") {
+                    -1
+                } else {
+                    0
+                };
+                Some((Date, Value::YearsAfter(years)))
+            }
+        }
+    }
+}
+
+/// `YYYY-MM-DD` if the day exists.
+pub(crate) fn ymd(y: i32, m: u32, d: u32) -> Option<String> {
+    keruen_model::Day::from_ymd(y, m, d).map(|_| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// A Roman numeral up to XXI.
+fn roman(s: &str) -> Option<u32> {
+    let val = |c| match c {
+        'I' => Some(1),
+        'V' => Some(5),
+        'X' => Some(10),
+        'L' => Some(50),
+        'C' => Some(100),
+        _ => None,
+    };
+    let digits: Vec<u32> = s.chars().map(val).collect::<Option<_>>()?;
+    let mut total = 0i64;
+    for (i, d) in digits.iter().enumerate() {
+        if digits.get(i + 1).is_some_and(|n| n > d) {
+            total -= *d as i64;
+        } else {
+            total += *d as i64;
+        }
+    }
+    (total > 0).then_some(total as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::roman;
+
+    #[test]
+    fn roman_numerals() {
+        assert_eq!(roman("XX"), Some(20));
+        assert_eq!(roman("XIV"), Some(14));
+        assert_eq!(roman("XXI"), Some(21));
+        assert_eq!(roman("IX"), Some(9));
+        assert_eq!(roman("ABC"), None);
+    }
+}
