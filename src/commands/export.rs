@@ -50,7 +50,7 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<()> {
     let store = db::open(&cli.db)?;
     with_output(args.out.as_deref(), |w| {
         match args.format {
-            DataFormat::Jsonl => store.export(&mut |r| keruen_export::jsonl::write(w, &r).map_err(io))?,
+            DataFormat::Jsonl => export_jsonl(&store, w)?,
             DataFormat::Csv => {
                 let table = match args.table {
                     CsvTable::Events => Table::Events,
@@ -68,6 +68,56 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<()> {
             }
             format => derived(&store, args, format, w)?,
         }
+        Ok(())
+    })
+}
+
+/// JSONL with both cores: the store reads records on this thread while a second
+/// thread turns batches of them into bytes (serialising is half the work of an
+/// export); this thread writes the bytes in order. The batch queue is bounded, so
+/// memory stays small whatever the size of the database.
+fn export_jsonl(store: &dyn Store, w: &mut dyn Write) -> Result<()> {
+    use keruen_model::Record;
+    const BATCH: usize = 1024;
+    let (to_worker, batches) = std::sync::mpsc::sync_channel::<Vec<Record>>(4);
+    // Unbounded, so that the worker never waits for this thread while this thread
+    // waits for the worker; at most the queued batches are in flight.
+    let (to_writer, chunks) = std::sync::mpsc::channel::<keruen_export::Result<Vec<u8>>>();
+    std::thread::scope(|scope| -> Result<()> {
+        scope.spawn(move || {
+            for batch in batches {
+                let mut buf = Vec::with_capacity(batch.len() * 512);
+                let bytes =
+                    batch.iter().try_for_each(|r| keruen_export::jsonl::write(&mut buf, r)).map(|()| buf);
+                if to_writer.send(bytes).is_err() {
+                    return;
+                }
+            }
+        });
+        let drain = |w: &mut dyn Write, wait: bool| -> std::io::Result<()> {
+            loop {
+                let chunk = if wait { chunks.recv().ok() } else { chunks.try_recv().ok() };
+                match chunk {
+                    Some(bytes) => w.write_all(&bytes.map_err(std::io::Error::other)?)?,
+                    None => return Ok(()),
+                }
+            }
+        };
+        let mut batch = Vec::with_capacity(BATCH);
+        store.export(&mut |r| {
+            batch.push(r);
+            if batch.len() == BATCH {
+                drain(w, false).map_err(io)?;
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                to_worker.send(full).map_err(io)?;
+            }
+            Ok(())
+        })?;
+        if !batch.is_empty() {
+            to_worker.send(batch).map_err(io)?;
+        }
+        drop(to_worker);
+        drain(w, true)?;
         Ok(())
     })
 }

@@ -52,33 +52,45 @@ fn defined_abbreviations(text: &str) -> HashMap<String, String> {
         Regex::new(r"(?P<full>(?:[A-ZА-Я][\w-]*\s+){0,8}(?:[Aa]rchives?|[Аа]рхив[а-я]*)(?:\s+(?:of|the|[a-zа-я]+|[A-ZА-Я][\w-]*)){0,8})\s*\((?P<abbr>[A-ZА-Я][A-ZА-Яа-я ]{1,12})\)")
             .expect("abbreviation regex")
     });
-    re.captures_iter(text).map(|c| (c["abbr"].trim().to_string(), c["full"].trim().to_string())).collect()
+    re.captures_iter(text)
+        .map(|c| {
+            let full = c["full"].trim();
+            let full = full.strip_prefix("The ").or_else(|| full.strip_prefix("the ")).unwrap_or(full);
+            (c["abbr"].trim().to_string(), full.to_string())
+        })
+        .collect()
 }
 
-/// The archive named right before a reference in the same sentence, clause or
-/// bibliography entry.
+/// The archive named right before a reference in the same clause or bibliography
+/// entry ("National Archive of the Republic of Kazakhstan, F-54; …", "(ЦГА РК. Ф. 1987 …").
 fn archive_before(
     text: &str,
-    sentence_start: usize,
+    paragraph_start: usize,
     at: usize,
     defined: &HashMap<String, String>,
 ) -> Option<String> {
-    let head = &text[sentence_start..at];
-    let cut = head.rfind(['(', '[', ';', '«', '\n']).map(|i| i + 1).unwrap_or(0);
-    let candidate = head[cut..]
-        .trim()
-        .trim_end_matches(|c: char| {
-            c == ',' || c == '.' || c == ':' || c == '–' || c == '-' || c.is_whitespace()
-        })
-        .trim_start_matches(|c: char| !c.is_alphanumeric())
-        .trim_start_matches("see ")
-        .trim_start_matches("см. ");
-    if candidate.is_empty() || candidate.chars().count() > 120 || !names_archive(candidate) {
-        return None;
+    let head = &text[paragraph_start..at];
+    let clean = |s: &str| -> String {
+        s.trim()
+            .trim_end_matches(|c: char| {
+                c == ',' || c == '.' || c == ':' || c == '–' || c == '-' || c.is_whitespace()
+            })
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .trim_start_matches("See ")
+            .trim_start_matches("see ")
+            .trim_start_matches("см. ")
+            .to_string()
+    };
+    let bracket = head.rfind(['(', '[', ';', '«', '\n']).map(|i| i + 1).unwrap_or(0);
+    let sentence = head[..head.trim_end().len().saturating_sub(1)].rfind(". ").map(|i| i + 2).unwrap_or(0);
+    // The nearest clause first (after a full stop), then the whole bracket.
+    for from in [sentence.max(bracket), bracket] {
+        let candidate = clean(&head[from..]);
+        if !candidate.is_empty() && candidate.chars().count() <= 120 && names_archive(&candidate) {
+            return Some(defined.get(&candidate).cloned().unwrap_or(candidate));
+        }
     }
-    // Keep only the last clause: "…, the documents in the Central State Archive" → the archive.
-    let tail = candidate.rsplit(". ").next().unwrap_or(candidate).trim();
-    Some(defined.get(tail).cloned().unwrap_or_else(|| tail.to_string()))
+    None
 }
 
 /// Every archival reference in the document.
@@ -97,7 +109,14 @@ pub(crate) fn find(doc: &Doc) -> Vec<ArchivalRef> {
             continue;
         }
         let end = m.end() - (m.as_str().len() - m.as_str().trim_end_matches([',', ';', '.', ' ']).len());
-        let sentence_start = doc.sentence_at(m.start()).map(|i| doc.sentences[i].range.start).unwrap_or(0);
+        // The archive may stand before a full stop that the sentence splitter took for
+        // an end ("ЦГА РК. Ф. 1987"): look back within the paragraph.
+        let sentence_start = doc
+            .paragraphs
+            .iter()
+            .find(|p| p.range.start <= m.start() && m.start() < p.range.end.max(p.range.start + 1))
+            .map(|p| p.range.start)
+            .unwrap_or(0);
         out.push(ArchivalRef {
             archive: archive_before(text, sentence_start, m.start(), &defined),
             fond: c["f"].to_string(),

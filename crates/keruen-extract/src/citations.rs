@@ -196,7 +196,7 @@ fn entries(doc: &Doc) -> Vec<std::ops::Range<usize>> {
 fn entry_year(entry: &str) -> Option<String> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"(?:^|[^\p{L}0-9/_.-])((?:1[6-9]|20)[0-9]{2})([a-zа-я])?(?:[^0-9/_-]|$)")
+        Regex::new(r"(?:^|[^\p{L}0-9/_.])((?:1[6-9]|20)[0-9]{2})([a-zа-я])?(?:[^0-9/_-]|$)")
             .expect("year regex")
     });
     let lower = entry.to_lowercase();
@@ -321,12 +321,33 @@ pub(crate) fn link(citations: &mut [Citation], refs: &[Reference]) {
         let year = c.year.clone().unwrap_or_default();
         let digits: String = year.chars().take(4).collect();
         let suffix = year.chars().nth(4);
-        let candidates: Vec<usize> = keys
+        // The same surname, or one with a feminine or possessive ending (Iskandarov /
+        // Iskandarova, Nazarbayev's).
+        let same = |w: &String| {
+            *w == author
+                || (w.len() >= 4 && author.len() >= 4 && {
+                    let (short, long) = if w.len() < author.len() { (w, &author) } else { (&author, w) };
+                    long.starts_with(short.as_str()) && long.len() - short.len() <= 2
+                })
+        };
+        let mut candidates: Vec<usize> = keys
             .iter()
             .enumerate()
-            .filter(|(_, (words, y))| y.starts_with(&digits) && words.iter().any(|w| *w == author))
+            .filter(|(_, (words, y))| y.starts_with(&digits) && words.iter().any(same))
             .map(|(i, _)| i)
             .collect();
+        if candidates.is_empty() {
+            // An entry without a year (a web page) by the only author of that name.
+            let undated: Vec<usize> = keys
+                .iter()
+                .enumerate()
+                .filter(|(_, (words, y))| y.is_empty() && words.iter().any(same))
+                .map(|(i, _)| i)
+                .collect();
+            if undated.len() == 1 {
+                candidates = undated;
+            }
+        }
         c.reference = match candidates.len() {
             0 => None,
             1 => Some(refs[candidates[0]].index),

@@ -87,12 +87,6 @@ impl<'t> Doc<'t> {
     pub(crate) fn in_bibliography(&self, b: usize) -> bool {
         self.bibliography.is_some_and(|start| b >= start)
     }
-
-    /// The index of the sentence containing byte offset `b`.
-    pub(crate) fn sentence_at(&self, b: usize) -> Option<usize> {
-        let i = self.sentences.partition_point(|s| s.range.end <= b);
-        (i < self.sentences.len() && self.sentences[i].range.start <= b).then_some(i)
-    }
 }
 
 fn is_blank(line: &str) -> bool {
@@ -188,13 +182,11 @@ fn split_sentences(text: &str, para: Range<usize>, lex: &Lexicon) -> Vec<Range<u
                     || next.chars().next().is_some_and(|ch| ch.is_ascii_digit());
                 let this_line = s[line_start..i].trim();
                 let this_ends = this_line.ends_with(['.', '!', '?', ':', ';', '»']);
-                if starts_item || (this_ends && next.chars().next().is_some_and(|ch| ch.is_uppercase())) {
-                    Some(i)
-                } else if lex.is_heading_like(this_line) && !this_line.is_empty() {
-                    Some(i)
-                } else {
-                    None
-                }
+                let heading = lex.is_heading_like(this_line) && !this_line.is_empty();
+                (starts_item
+                    || heading
+                    || (this_ends && next.chars().next().is_some_and(|ch| ch.is_uppercase())))
+                .then_some(i)
             }
             _ => None,
         };

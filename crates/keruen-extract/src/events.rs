@@ -133,8 +133,6 @@ struct Context {
     topic: Vec<String>,
     section: usize,
     paragraph: usize,
-    /// Date of the last dated event in the paragraph.
-    last_date: Option<String>,
 }
 
 fn lower_contains_any(text: &str, words: &[&str]) -> bool {
@@ -236,6 +234,100 @@ fn trim_span(text: &str, r: Range<usize>) -> Range<usize> {
     (r.start + lead)..(r.end - trail).max(r.start + lead)
 }
 
+/// The state a document is about, when one dominates its mentions: "Kazakhstan and
+/// Central Asia" reports Kazakhstan's relations, and a bilateral event that names only
+/// the partner ("relations with Turkmenistan") involves it.
+fn document_focus(named: &[Named]) -> Option<String> {
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for n in named.iter().filter(|n| n.kind == EntityKind::Country && !n.adjective) {
+        if let Some(c) = &n.country {
+            *counts.entry(c.as_str()).or_default() += 1;
+        }
+    }
+    let mut v: Vec<(&str, usize)> = counts.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    match v.as_slice() {
+        [(c, n), (_, m), ..] if *n >= 5 && *n * 2 >= *m * 3 => Some(c.to_string()),
+        [(c, n)] if *n >= 3 => Some(c.to_string()),
+        _ => None,
+    }
+}
+
+/// Types that frame others: what happens "within the framework" of Days of Culture, a
+/// festival, a congress or a jubilee takes its date.
+fn frames(t: EventType) -> bool {
+    matches!(
+        t,
+        EventType::CultureDays | EventType::Festival | EventType::Conference | EventType::Commemoration
+    )
+}
+
+/// Types between two parties, which need two states: when the text names only the
+/// partner, the document's own state is the other.
+fn bilateral(t: EventType) -> bool {
+    matches!(
+        t,
+        EventType::DiplomaticRelations | EventType::Agreement | EventType::CultureDays | EventType::Education
+    )
+}
+
+/// Whether a trigger names a single occurrence ("the solemn concert", "the 100th
+/// anniversary") rather than a kind of activity ("concerts, exhibitions").
+fn singular(text: &str, t: &Trigger, russian: bool) -> bool {
+    if matches!(t.event_type, EventType::CultureDays | EventType::DiplomaticRelations | EventType::Summit) {
+        return false;
+    }
+    let phrase = text[t.range.clone()].to_lowercase();
+    let head = phrase.split_whitespace().next().unwrap_or("");
+    if russian {
+        !(head.ends_with('ы') || (head.ends_with('и') && !head.ends_with("ии")))
+    } else {
+        !head.ends_with('s') || head.ends_with("ss") || head.ends_with("us")
+    }
+}
+
+/// "Days of Kazakhstan's culture", "Year of Uzbekistan in Kazakhstan": a period of one
+/// state's culture named by the state rather than by the word culture.
+fn culture_days_by_state(text: &str, r: &Range<usize>, named: &[Named], russian: bool) -> Vec<Trigger> {
+    static EN: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    static RU: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    let re = if russian {
+        RU.get_or_init(|| {
+            Regex::new(r"(?i)\b(?:дни|дней|дням|днях|недел[яиею]|месяц[аеу]?|год[ау]?|декад[аыуе])\s+")
+                .expect("ru")
+        })
+    } else {
+        EN.get_or_init(|| {
+            Regex::new(r"(?i)\b(?:days|week|month|year|decade)\s+of\s+(?:the\s+)?").expect("en")
+        })
+    };
+    let s = &text[r.clone()];
+    let mut out = Vec::new();
+    for m in re.find_iter(s) {
+        let after = r.start + m.end();
+        if named.iter().any(|n| n.range.start == after && (n.kind == EntityKind::Country)) {
+            let end = named.iter().find(|n| n.range.start == after).map(|n| n.range.end).unwrap_or(after);
+            out.push(Trigger { range: (r.start + m.start())..end, event_type: EventType::CultureDays });
+        }
+    }
+    out
+}
+
+/// A date usable for an event: not an open end ("up to 2020" is a term, not the date)
+/// and not a year used as a modifier of another noun ("the 1991 Belovezh agreement").
+fn usable_date(text: &str, t: &Found) -> bool {
+    let Some(v) = &t.value else { return false };
+    if t.kind == TimexType::Duration || v.starts_with("..") {
+        return false;
+    }
+    let before = text[..t.range.start].trim_end();
+    let after = text[t.range.end..].trim_start();
+    let attributive = v.len() == 4
+        && (before.ends_with(" the") || before.ends_with(" The") || before == "the" || before == "The")
+        && after.chars().next().is_some_and(|c| c.is_alphabetic());
+    !attributive
+}
+
 /// Finds the events of a document.
 pub(crate) fn find(
     doc: &Doc,
@@ -243,11 +335,18 @@ pub(crate) fn find(
     timexes: &[Found],
     named: &[Named],
     skip: &dyn Fn(usize) -> bool,
+    russian: bool,
 ) -> Vec<FoundEvent> {
     let text = doc.text;
+    let usable: Vec<Found> = timexes.iter().filter(|t| usable_date(text, t)).cloned().collect();
+    let timexes = &usable[..];
     let mut out = Vec::new();
     let mut ctx = Context::default();
     let five: Vec<String> = CENTRAL_ASIA.iter().map(|s| s.to_string()).collect();
+    let focus = document_focus(named);
+    // The date of a framing event in the paragraph while its chain of sentences lasts.
+    let mut frame_date: Option<String> = None;
+    let mut previous_had_event = false;
     for sentence in &doc.sentences {
         let r = sentence.range.clone();
         if doc.in_bibliography(r.start) {
@@ -260,67 +359,70 @@ pub(crate) fn find(
         }
         if sentence.paragraph != ctx.paragraph {
             ctx.paragraph = sentence.paragraph;
-            ctx.last_date = None;
+            frame_date = None;
+            previous_had_event = false;
         }
         let s = &text[r.clone()];
-        let mut named_here = countries_in(named, &r);
+        let named_here = countries_in(named, &r);
         let collective = rules.collective.is_match(s);
-        if collective {
-            named_here.extend(five.iter().cloned());
-        }
         if para.heading {
             if named_here.len() >= 2 {
                 ctx.topic = named_here.iter().cloned().collect();
             }
             continue;
         }
-        let found = triggers(rules, s, r.start);
+        let mut found = triggers(rules, s, r.start);
+        for t in culture_days_by_state(text, &r, named, russian) {
+            if !found.iter().any(|f| f.event_type == EventType::CultureDays) {
+                found.push(t);
+            }
+        }
+        found.retain(|t| !skip(t.range.start));
         let topic_before = ctx.topic.clone();
         if named_here.len() >= 2 {
             ctx.topic = named_here.iter().cloned().collect();
         }
-        if found.is_empty() || found.iter().all(|t| skip(t.range.start)) {
+        let chain = previous_had_event;
+        previous_had_event = false;
+        if found.is_empty() {
+            frame_date = None;
             continue;
         }
         if rules.cancelled.is_match(s) || rules.hypothetical.is_match(s) {
+            frame_date = None;
             continue;
         }
         let planned = rules.planned.is_match(s);
-        let dated = timexes.iter().any(|t| {
-            t.range.start >= r.start
-                && t.range.end <= r.end
-                && t.kind != TimexType::Duration
-                && t.value.is_some()
-        });
+        let dated = timexes.iter().any(|t| t.range.start >= r.start && t.range.end <= r.end);
         let occurred = rules.occurred.is_match(s);
         let quoted = rules.quoted.is_match(s);
         let has_place = !places_in(named, &r).is_empty();
-        let generic = rules.generic.is_match(s);
-        if generic && !dated {
+        let generic = rules.generic.is_match(s) && !occurred;
+        if (generic || planned) && !dated {
             continue;
         }
-        if planned && !dated {
+        if !(dated || occurred || quoted || has_place || chain) {
             continue;
         }
-        if !(dated || occurred || quoted || has_place) {
-            continue;
-        }
-        // One event per type; a type whose trigger repeats in a list of dated
-        // occurrences gives one event per date.
-        let mut types: Vec<(EventType, usize)> = Vec::new();
-        for t in &found {
+        // Group the triggers by type, in text order.
+        let mut by_type: Vec<(EventType, Vec<Trigger>)> = Vec::new();
+        for t in found {
             if t.event_type == EventType::Founding && !rules.org_noun.is_match(s) {
                 continue;
             }
-            if !types.iter().any(|(x, _)| *x == t.event_type) {
-                types.push((t.event_type, t.range.start));
+            match by_type.iter_mut().find(|(x, _)| *x == t.event_type) {
+                Some((_, v)) => v.push(t),
+                None => by_type.push((t.event_type, vec![t])),
             }
         }
+        by_type.sort_by_key(|(_, v)| v[0].range.start);
         let points = point_dates(timexes, &r);
-        let split = types.len() == 1 && points.len() >= 2;
-        let mut units: Vec<(EventType, Range<usize>, usize)> = Vec::new();
+        let split = by_type.len() == 1 && points.len() >= 2;
+        // (type, evidence span, trigger position, whether the span is a part of the sentence)
+        let mut units: Vec<(EventType, Range<usize>, usize, bool)> = Vec::new();
         if split {
-            let (t, at) = types[0];
+            let (t, ref trig) = by_type[0];
+            let at = trig[0].range.start;
             for (i, p) in points.iter().enumerate() {
                 let seg_start = if i == 0 { p.range.start.min(at).max(r.start) } else { p.range.start };
                 let seg_end = points.get(i + 1).map(|n| n.range.start).unwrap_or(r.end);
@@ -333,22 +435,53 @@ pub(crate) fn find(
                 } else {
                     seg_start
                 };
-                units.push((t, trim_span(text, start..seg_end), p.range.start));
+                units.push((t, trim_span(text, start..seg_end), p.range.start, true));
             }
         } else {
-            for (t, at) in types {
-                units.push((t, r.clone(), at));
+            for (t, trig) in &by_type {
+                let singles: Vec<&Trigger> = trig.iter().filter(|x| singular(text, x, russian)).collect();
+                let listed = singles.len() >= 2
+                    && singles.windows(2).all(|w| {
+                        let between = &text[w[0].range.end..w[1].range.start];
+                        between.contains(',')
+                            || between.contains(';')
+                            || between.contains(" and ")
+                            || between.contains(" и ")
+                    });
+                if !listed {
+                    units.push((*t, r.clone(), trig[0].range.start, false));
+                    continue;
+                }
+                let plural_extra = trig.len() > singles.len();
+                let all: Vec<&Trigger> = if plural_extra { trig.iter().collect() } else { singles.clone() };
+                for (i, x) in all.iter().enumerate() {
+                    let start = if i == 0 {
+                        r.start
+                    } else {
+                        let between = &text[all[i - 1].range.end..x.range.start];
+                        all[i - 1].range.end + between.rfind([',', ';']).map(|j| j + 1).unwrap_or(0)
+                    };
+                    let end = match all.get(i + 1) {
+                        Some(n) => {
+                            let between = &text[x.range.end..n.range.start];
+                            x.range.end + between.rfind([',', ';']).unwrap_or(between.len())
+                        }
+                        None => r.end,
+                    };
+                    units.push((*t, trim_span(text, start..end), x.range.start, true));
+                }
             }
         }
-        for (event_type, span, at) in units {
-            let mut countries: BTreeSet<String> = countries_in(named, &span);
+        let subject_end = units.first().map(|u| u.1.start).unwrap_or(r.start).max(r.start);
+        for (event_type, span, at, part) in units {
+            let mut countries: BTreeSet<String> =
+                if part && !split { countries_in(named, &r) } else { countries_in(named, &span) };
             if collective {
                 countries.extend(five.iter().cloned());
             }
             if split {
-                // The subject of the sentence (outside every segment) takes part in each.
-                let first_seg_start = span.start.min(r.end);
-                countries.extend(countries_in(named, &(r.start..first_seg_start.max(r.start))));
+                // The subject of the sentence (before every segment) takes part in each.
+                countries.extend(countries_in(named, &(r.start..subject_end)));
             }
             if countries.len() < 2 && !topic_before.is_empty() {
                 let topic: BTreeSet<String> = topic_before.iter().cloned().collect();
@@ -356,13 +489,24 @@ pub(crate) fn find(
                     countries.extend(topic);
                 }
             }
-            let mut date = date_near(timexes, &span, at)
-                .or_else(|| if split { None } else { date_near(timexes, &r, at) });
-            if date.is_none() {
-                date = ctx.last_date.clone();
-            } else {
-                ctx.last_date = date.clone();
+            if countries.len() == 1
+                && bilateral(event_type)
+                && let Some(f) = &focus
+            {
+                countries.insert(f.clone());
             }
+            let own = date_near(timexes, &span, at)
+                .or_else(|| if split { None } else { date_near(timexes, &r, at) });
+            let date = match own {
+                Some(d) => {
+                    if frames(event_type) {
+                        frame_date = Some(d.clone());
+                    }
+                    Some(d)
+                }
+                None if chain => frame_date.clone(),
+                None => None,
+            };
             let places = places_in(named, &span);
             let hosts = places.iter().filter_map(|p| p.country.clone()).collect();
             let evidence = Evidence {
@@ -387,6 +531,7 @@ pub(crate) fn find(
                 hosts,
                 guests: Vec::new(),
             });
+            previous_had_event = true;
         }
     }
     out

@@ -156,15 +156,30 @@ impl Extractor {
             })
             .collect();
         let in_citation = |b: usize| cite_ranges.iter().any(|&(s, e)| b >= s && b < e);
-        let (timexes, found_timexes) =
-            timex::find(&doc, &self.grammar, self.lexicon, options.document_date.as_ref(), &in_citation);
+        let archival_refs = archival::find(&doc);
+        let archival_ranges: Vec<(usize, usize)> = archival_refs
+            .iter()
+            .map(|r| {
+                let start = text.char_indices().nth(r.start).map(|(b, _)| b).unwrap_or(text.len());
+                (start, start + r.text.len())
+            })
+            .collect();
+        // Case and fond numbers are not years.
+        let in_citation_or_archive =
+            |b: usize| in_citation(b) || archival_ranges.iter().any(|&(s, e)| b >= s && b < e);
+        let (timexes, found_timexes) = timex::find(
+            &doc,
+            &self.grammar,
+            self.lexicon,
+            options.document_date.as_ref(),
+            &in_citation_or_archive,
+        );
         let ents = entities::find(&doc, &self.matcher, g, russian, &in_citation);
         let rules = if russian { &self.rules_ru } else { &self.rules_en };
-        let events = events::find(&doc, rules, &found_timexes, &ents.named, &in_citation)
+        let events = events::find(&doc, rules, &found_timexes, &ents.named, &in_citation, russian)
             .into_iter()
             .filter(|e| e.status != EventStatus::Cancelled)
             .collect();
-        let archival_refs = archival::find(&doc);
         Extraction {
             document: options.document.clone(),
             language,
@@ -181,4 +196,11 @@ impl Extractor {
 /// Extracts with the built-in extractor.
 pub fn extract(text: &str, options: &Options) -> Extraction {
     Extractor::builtin().extract(text, options)
+}
+
+/// Sentences as the extractor splits them (a development and test aid).
+#[doc(hidden)]
+pub fn debug_sentences(text: &str) -> Vec<String> {
+    let doc = doc::Doc::new(text, lexicon::Lexicon::builtin());
+    doc.sentences.iter().map(|s| text[s.range.clone()].to_string()).collect()
 }

@@ -25,6 +25,8 @@ const STEM_STRIP: &[&str] =
 pub(crate) struct Pattern {
     /// Folded words; for inflectable names, stems.
     words: Vec<String>,
+    /// The folded words in full (before stemming).
+    full: Vec<String>,
     /// Whether words may carry Russian case endings.
     inflects: bool,
     /// Index of the gazetteer entry.
@@ -45,8 +47,6 @@ pub(crate) struct NameMatch {
     pub entry: usize,
     pub form: NameForm,
     pub derived: bool,
-    /// Whether the match needed case endings.
-    pub inflected: bool,
 }
 
 /// The compiled name index.
@@ -54,6 +54,22 @@ pub(crate) struct Matcher {
     patterns: Vec<Pattern>,
     /// First word (or its stem) → patterns.
     by_first: HashMap<String, Vec<usize>>,
+    /// Loose key of one-word names of people and places → patterns, for spellings
+    /// that transliterate the same sound differently (Mahtumkuli / Makhtumkuli).
+    loose: HashMap<String, Vec<usize>>,
+}
+
+/// A key that forgives the usual transliteration variants of one name: kh/h, w/u,
+/// y/i, doubled letters.
+pub(crate) fn loose_key(folded: &str) -> String {
+    let s = folded.replace("kh", "h").replace('w', "u").replace('y', "i").replace("ou", "u");
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn stem(word: &str) -> String {
@@ -70,7 +86,7 @@ fn stem(word: &str) -> String {
 impl Matcher {
     pub(crate) fn new(g: &Gazetteer) -> Matcher {
         let mut patterns = Vec::new();
-        let mut seen: HashMap<(String, usize), ()> = HashMap::new();
+        let mut seen: HashMap<(String, usize, bool), ()> = HashMap::new();
         let mut add = |text: &str,
                        entry: usize,
                        form: NameForm,
@@ -78,18 +94,21 @@ impl Matcher {
                        derived: bool,
                        patterns: &mut Vec<Pattern>| {
             let folded = keruen_gazetteer::fold::fold(text);
-            if folded.len() < 2 || seen.insert((folded.clone(), entry), ()).is_some() {
+            // The same folded name in Cyrillic and in Latin are two patterns: only the
+            // Cyrillic one takes case endings.
+            if folded.len() < 2
+                || seen.insert((folded.clone(), entry, script == Script::Cyrillic), ()).is_some()
+            {
                 return;
             }
             let acronym = form == NameForm::Acronym
                 || (text.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase())
                     && text.chars().count() <= 6);
             let inflects = script == Script::Cyrillic && !acronym;
-            let words: Vec<String> = folded
-                .split(' ')
-                .map(|w| if inflects && w.len() >= 4 { stem(w) } else { w.to_string() })
-                .collect();
-            patterns.push(Pattern { words, inflects, entry, form, acronym, derived });
+            let full: Vec<String> = folded.split(' ').map(str::to_string).collect();
+            let words: Vec<String> =
+                full.iter().map(|w| if inflects && w.len() >= 4 { stem(w) } else { w.clone() }).collect();
+            patterns.push(Pattern { words, full, inflects, entry, form, acronym, derived });
         };
         let mut surnames: HashMap<String, Vec<(usize, Script)>> = HashMap::new();
         for (i, e) in g.entries().iter().enumerate() {
@@ -121,10 +140,25 @@ impl Matcher {
             add(&surname, first, NameForm::Variant, owners[0].1, true, &mut patterns);
         }
         let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut loose: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, p) in patterns.iter().enumerate() {
             by_first.entry(p.words[0].clone()).or_default().push(i);
+            let kind = g.entry(p.entry).entity.kind;
+            if p.words.len() == 1
+                && !p.inflects
+                && !p.acronym
+                && p.words[0].len() >= 6
+                && matches!(kind, EntityKind::Person | EntityKind::Place | EntityKind::Polity)
+            {
+                loose.entry(loose_key(&p.words[0])).or_default().push(i);
+            }
         }
-        Matcher { patterns, by_first }
+        // A loose key that two entries share says nothing.
+        loose.retain(|_, v| {
+            let first = patterns[v[0]].entry;
+            v.iter().all(|&i| patterns[i].entry == first)
+        });
+        Matcher { patterns, by_first, loose }
     }
 
     /// Whether a text word matches a pattern word.
@@ -204,11 +238,12 @@ impl Matcher {
                     if !case_fits(written, p) {
                         continue;
                     }
-                    // Inflected Cyrillic names match Cyrillic text only: "Мары" must not
-                    // find the English word "mare".
-                    if inflected
-                        && p.inflects
+                    // Case endings belong to Cyrillic text: in Latin text a Cyrillic name
+                    // matches only in full ("Амир Темир" = "Amir Temir"), so that "Мары"
+                    // does not find the English word "mare", nor "Ханой" "Khan".
+                    if p.inflects
                         && !written.chars().any(|c| ('\u{400}'..='\u{52f}').contains(&c))
+                        && (0..p.words.len()).any(|j| folded[words[k + j].0..words[k + j].1] != p.full[j])
                     {
                         continue;
                     }
@@ -224,16 +259,24 @@ impl Matcher {
                     if better {
                         best = Some((
                             len,
-                            NameMatch {
-                                range: span,
-                                entry: p.entry,
-                                form: p.form,
-                                derived: p.derived,
-                                inflected,
-                            },
+                            NameMatch { range: span, entry: p.entry, form: p.form, derived: p.derived },
                             inflected,
                         ));
                     }
+                }
+            }
+            if best.is_none() && token.len() >= 6 {
+                let span = orig(words[k].0, words[k].1);
+                let written = &text[span.clone()];
+                if written.chars().next().is_some_and(char::is_uppercase)
+                    && let Some(ids) = self.loose.get(&loose_key(token))
+                {
+                    let p = &self.patterns[ids[0]];
+                    best = Some((
+                        1,
+                        NameMatch { range: span, entry: p.entry, form: p.form, derived: true },
+                        false,
+                    ));
                 }
             }
             match best {
@@ -290,7 +333,6 @@ impl Matcher {
                         entry: p.entry,
                         form: p.form,
                         derived: p.derived,
-                        inflected: false,
                     });
                 }
             }

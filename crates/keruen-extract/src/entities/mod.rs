@@ -59,6 +59,35 @@ pub(crate) struct Entities {
     pub named: Vec<Named>,
 }
 
+/// Capitalised words that open a sentence or a title rather than a name.
+const LEADING_WORDS: &[&str] = &[
+    "The",
+    "In",
+    "At",
+    "On",
+    "By",
+    "From",
+    "With",
+    "And",
+    "Poet",
+    "President",
+    "Professor",
+    "Academician",
+    "Writer",
+    "Scholar",
+    "Thinker",
+    "Great",
+    "Kazakh",
+    "Uzbek",
+    "Kyrgyz",
+    "Tajik",
+    "Turkmen",
+    "Russian",
+    "Of",
+    "For",
+    "To",
+];
+
 const LOCATIVE: &[&str] =
     &["in", "at", "to", "from", "near", "of", "в", "во", "из", "до", "под", "около", "город", "г."];
 
@@ -105,7 +134,13 @@ pub(crate) fn find(
                 _ => by_span.push((nm.range.clone(), vec![nm])),
             }
         }
-        let shapes = shapes::find(text, range.clone(), russian);
+        // Shapes never run across a sentence boundary.
+        let shapes: Vec<shapes::Shape> = doc
+            .sentences
+            .iter()
+            .filter(|s| s.range.start >= range.start && s.range.end <= range.end)
+            .flat_map(|s| shapes::find(text, s.range.clone(), russian))
+            .collect();
         let mut taken: Vec<Range<usize>> = Vec::new();
         // Gazetteer names first, except where a longer shape-found name contains them.
         for (r, alts) in &by_span {
@@ -142,15 +177,58 @@ pub(crate) fn find(
             if inside_longer_shape && kind != EntityKind::Organization {
                 continue;
             }
+            let mut r = r.clone();
+            if kind == EntityKind::Person {
+                // "Aitmatov's" is a mention of Aitmatov.
+                for poss in ["'s", "’s"] {
+                    if text[r.clone()].ends_with(poss) {
+                        r.end -= poss.len();
+                    }
+                }
+                // A surname known alone takes the given name written before it.
+                if chosen.derived {
+                    let before = text[..r.start].trim_end_matches(' ');
+                    let word_start =
+                        before.rfind(|c: char| !c.is_alphabetic() && c != '-').map(|i| i + 1).unwrap_or(0);
+                    let word = &before[word_start..];
+                    if before.len() < r.start
+                        && word.chars().count() >= 3
+                        && word.chars().next().is_some_and(char::is_uppercase)
+                        && word.chars().skip(1).all(|c| c.is_lowercase() || c == '-')
+                        && !LEADING_WORDS.contains(&word)
+                    {
+                        r.start = word_start;
+                    }
+                }
+            }
             taken.push(r.clone());
-            mentions.push((r.clone(), entry.entity.id.clone(), kind, country));
+            mentions.push((r, entry.entity.id.clone(), kind, country));
         }
+        let org_spans: Vec<Range<usize>> =
+            shapes.iter().filter(|s| s.kind == EntityKind::Organization).map(|s| s.range.clone()).collect();
         for s in shapes {
             if skip(s.range.start) {
                 continue;
             }
+            // A person in an organisation's name ("… named after M. Auezov") is part of it.
+            if s.kind == EntityKind::Person
+                && org_spans.iter().any(|o| o.start <= s.range.start && s.range.end <= o.end)
+            {
+                continue;
+            }
             // A gazetteer name covering the same or a longer span wins.
             if taken.iter().any(|t| t.start <= s.range.start && s.range.end <= t.end) {
+                continue;
+            }
+            // A shape that only puts words before a known name ("… and the Soviet Union")
+            // is that name, not a new organisation.
+            if raw.iter().any(|nm| {
+                nm.range.end == s.range.end
+                    && nm.range.start > s.range.start
+                    && (g.entry(nm.entry).entity.kind == EntityKind::Polity
+                        || text[s.range.start..nm.range.start].contains(" and ")
+                        || text[s.range.start..nm.range.start].contains(" и "))
+            }) {
                 continue;
             }
             // The shape replaces gazetteer names nested inside it.
@@ -169,10 +247,18 @@ pub(crate) fn find(
             let (key, country) = if s.kind == EntityKind::Person {
                 let surname = written.rsplit(|c: char| c == '.' || c.is_whitespace()).next().unwrap_or("");
                 let linked = raw.iter().find(|nm| {
-                    nm.range.end == s.range.end
+                    nm.range.start < s.range.end
+                        && s.range.start < nm.range.end
                         && g.entry(nm.entry).entity.kind == EntityKind::Person
                         && !surname.is_empty()
                 });
+                if let Some(nm) = linked {
+                    // The gazetteer match of the surname is the same person: one mention.
+                    let id = &g.entry(nm.entry).entity.id;
+                    mentions
+                        .retain(|(r, k, ..)| !(k == id && r.start < s.range.end && s.range.start < r.end));
+                    taken.retain(|t| !(t.start < s.range.end && s.range.start < t.end));
+                }
                 match linked {
                     Some(nm) => {
                         (g.entry(nm.entry).entity.id.clone(), g.entry(nm.entry).entity.country.clone())

@@ -17,11 +17,16 @@ const ORG_HEADS_RU: &str = "Министерств[оауе]м?|Институт
 fn org_en() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        let cap = r"(?:\p{Lu}[\p{L}'’.-]*|\p{Lu}\.)";
-        let link = r"(?:of|the|and|for|on|in|under|de|&)";
+        // A capitalised word (not ending a sentence) or an initial.
+        let cap = r"(?:\p{Lu}[\p{L}'’-]*\p{L}|\p{Lu}\.|\p{Lu})";
+        // Title Case headings write the small words capitalised too.
+        // Inside a name before its head noun only "of", "for" and "de" join words
+        // ("Academy of Sciences", "Ministry for Culture"); "the" there starts a new phrase.
+        let small = r"(?:of|Of|for|For|de)";
+        let heads = format!("(?:{ORG_HEADS_EN}|{})", ORG_HEADS_EN.to_lowercase());
         Regex::new(&format!(
-            r"(?P<o>{cap}(?:\s+(?:{cap}|{link}))*?\s+(?:{h})|(?:{h}))(?P<tail>(?:\s+(?:of|for|under|on|at)\s+(?:the\s+)?{cap}(?:\s+(?:{cap}|{link}))*)?(?:\s*,?\s+named\s+after\s+(?:{cap}\s*)*{cap})?)",
-            h = ORG_HEADS_EN
+            r"(?P<o>{cap}(?:\s+(?:{small}\s+)*{cap})*?\s+{heads}|{heads})(?P<tail>(?:\s+(?:of|Of|for|For)\s+(?:(?:the|The)\s+)?{cap}(?:\s+(?:and|And)\s+{cap})?(?:\s+(?:(?:of|Of|for|For|under|Under|the|The)\s+)*{cap})*)?(?:\s*,?\s+named\s+after\s+(?:{cap}\s*)*{cap})?)\b",
+            heads = heads
         ))
         .expect("English organisation regex")
     })
@@ -35,7 +40,7 @@ fn org_ru() -> &'static Regex {
         let genitive = r"(?:\p{Ll}+(?:ы|и|а|я|ого|его|ой|ей|ых|их|ов|ев|ств|ния|ии|ки))";
         let name = r"(?:\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)";
         Regex::new(&format!(
-            r"(?P<o>(?:{cap_adj}\s+(?:{adj}\s+){{0,3}}(?:{h_lower})|(?:{h}))(?:\s+(?:{adj}\s+){{0,2}}{genitive}){{0,4}}(?:\s+(?:Республики|Российской\s+Федерации|{name})(?:\s+{name})?)?(?:\s+(?:имени|им\.)\s+(?:\p{{Lu}}\.\s?){{0,2}}{name}(?:\s+{name})?)?)",
+            r"(?P<o>(?:{cap_adj}\s+(?:{adj}\s+){{0,3}}(?:{h_lower})\b|(?:{h})\b)(?:\s+(?:{adj}\s+){{0,2}}{genitive}){{0,4}}(?:\s+(?:Республики|Российской\s+Федерации|{name})(?:\s+{name})?)?(?:\s+(?:имени|им\.)\s+(?:\p{{Lu}}\.\s?){{0,2}}{name}(?:\s+{name})?)?)",
             h = ORG_HEADS_RU,
             h_lower = ORG_HEADS_RU.to_lowercase()
         ))
@@ -43,10 +48,19 @@ fn org_ru() -> &'static Regex {
     })
 }
 
+/// The name after "имени" / "им.": initials and a surname.
+fn named_after() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^\s+(?:\p{Lu}\.\s?){0,2}\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?:\s+\p{Lu}\p{Ll}+)?")
+            .expect("named after")
+    })
+}
+
 fn person() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?:\b|^)(?P<p>(?:(?:Sh|Ch|Zh|Kh|Yu|Ya|Ts|\p{Lu})\.\s?){1,2}\p{Lu}\p{Ll}{2,}(?:-\p{Lu}\p{Ll}+)?)|(?P<r>\p{Lu}\p{Ll}{2,}(?:ов|ев|ин|ёв|ова|ева|ина|ский|цкий|ская|енко|швили|ян|дзе|уулу|кызы)\s+\p{Lu}\.\s?\p{Lu}\.)")
+        Regex::new(r"(?:\b|^)(?P<p>(?:(?:Sh|Ch|Zh|Kh|Yu|Ya|Ts|\p{Lu})\.\s?){1,2}\p{Lu}\p{Ll}{2,}(?:-\p{Lu}\p{Ll}+)?)(?:['’]s)?|(?P<r>\p{Lu}\p{Ll}{2,}(?:ов|ев|ин|ёв|ова|ева|ина|ский|цкий|ская|енко|швили|ян|дзе|уулу|кызы)\s+\p{Lu}\.\s?\p{Lu}\.)")
             .expect("person regex")
     })
 }
@@ -54,7 +68,7 @@ fn person() -> &'static Regex {
 fn region() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?P<g>(?:\p{Lu}[\p{L}-]+\s+){1,2}(?:[Rr]egion|[Oo]blast|[Pp]rovince|[Dd]istrict|[Vv]elayat|[Vv]iloyat)\b|\p{Lu}\p{Ll}+(?:ская|ской|скую|ская|инская|инской)\s+област(?:ь|и|ью)|\p{Lu}\p{Ll}+(?:ский|ском|ского)\s+(?:район|велаят|вилоят)(?:а|е|ом)?)")
+        Regex::new(r"(?P<g>(?:\p{Lu}[\p{L}-]+\s+){1,2}(?:[Rr]egion|[Oo]blast|[Pp]rovince|[Dd]istrict|[Vv]elayat|[Vv]iloyat|Palace|Square|Mausoleum|Stadium|Arena)\b|\p{Lu}\p{Ll}+(?:ская|ской|скую|ская|инская|инской)\s+област(?:ь|и|ью)|\p{Lu}\p{Ll}+(?:ский|ском|ского)\s+(?:район|велаят|вилоят)(?:а|е|ом)?)")
             .expect("region regex")
     })
 }
@@ -122,6 +136,27 @@ const SENTENCE_WORDS: &[&str] = &[
     "Furthermore",
     "In particular",
     "Particularly",
+    "Director",
+    "President",
+    "Head",
+    "Rector",
+    "Minister",
+    "Chairman",
+    "Chair",
+    "Professor",
+    "Prof.",
+    "Dr.",
+    "Mr.",
+    "Ms.",
+    "Deputy",
+    "Secretary",
+    "Ambassador",
+    "Dean",
+    "Staff",
+    "Representatives",
+    "Members",
+    "Cooperation",
+    "Relations",
 ];
 
 /// Words before "region" that make a phrase an adjective, not a name.
@@ -142,7 +177,8 @@ fn trim_leading(text: &str, r: Range<usize>) -> Range<usize> {
     loop {
         let s = &text[start..r.end];
         let first = s.split_whitespace().next().unwrap_or("");
-        if SENTENCE_WORDS.contains(&first) && s.len() > first.len() {
+        let small = matches!(first, "Of" | "of" | "The" | "the" | "And" | "and" | "Between" | "between");
+        if (SENTENCE_WORDS.contains(&first) || small) && s.len() > first.len() {
             start += first.len() + (s[first.len()..].len() - s[first.len()..].trim_start().len());
         } else {
             break;
@@ -163,6 +199,12 @@ pub(crate) fn find(text: &str, range: Range<usize>, russian: bool) -> Vec<Shape>
         r.end = r.start + trimmed;
         if !russian {
             r = trim_leading(text, r);
+        } else if text[r.clone()].ends_with("имени") || text[r.clone()].ends_with("им.") {
+            // "… театр драмы имени М.О. Ауэзова": the genitive words ate "имени".
+            let re = named_after();
+            if let Some(m) = re.find(&text[r.end..]) {
+                r.end += m.end();
+            }
         }
         let s = &text[r.clone()];
         // A lone head noun ("University") is not a name; at least two words, one of them

@@ -43,6 +43,9 @@ fn dateline(doc: &Doc, cands: &[Candidate]) -> Option<(i32, Option<Day>, (usize,
     Some((y, d, (doc.ch(first.range.start), doc.ch(first.range.end))))
 }
 
+/// The year a date may borrow, the day when known, and where it was written.
+type YearAnchor = (i32, Option<Day>, Option<(usize, usize)>);
+
 pub(crate) fn resolve(
     doc: &Doc,
     cands: Vec<Candidate>,
@@ -52,7 +55,7 @@ pub(crate) fn resolve(
         document_date.and_then(|d| Some((d.year()?, d.earliest().filter(|_| d.to_string().len() == 10))));
     let news = dateline(doc, &cands);
     // (year, day, where it came from)
-    let mut anchor: Option<(i32, Option<Day>, Option<(usize, usize)>)> = match (news, from_doc) {
+    let mut anchor: Option<YearAnchor> = match (news, from_doc) {
         (Some((y, d, at)), _) => Some((y, d, Some(at))),
         (None, Some((y, d))) => Some((y, d, None)),
         _ => None,
@@ -65,7 +68,6 @@ pub(crate) fn resolve(
         let mut used: Option<Anchor> = None;
         let value = match &c.value {
             Value::Known(v) => Some(v.clone()),
-            Value::Unknown => None,
             Value::NeedsYear { month, day } => anchor.map(|(y, _, at)| {
                 used = Some(Anchor { year: y, from: at });
                 match day {

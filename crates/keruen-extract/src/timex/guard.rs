@@ -77,6 +77,11 @@ pub(crate) fn plausible(text: &str, c: &Candidate, lex: &Lexicon) -> bool {
         }
     }
     if c.kind == TimexType::Duration {
+        // "four centuries ago" is a date relative to an unstated now, not a length.
+        let after = word_after(text, c.range.end);
+        if matches!(after.as_str(), "ago" | "назад" | "earlier" | "later" | "спустя") {
+            return false;
+        }
         // "1992 году" is a year, not 1992 years.
         let n: String = span.chars().take_while(|ch| ch.is_ascii_digit()).collect();
         if n.len() == 4 && span.contains("год") {

@@ -79,8 +79,6 @@ pub(crate) enum Value {
     DaysAfter(i32),
     /// Relative to the anchor year: years after it (the following year = 1).
     YearsAfter(i32),
-    /// Could not be resolved.
-    Unknown,
 }
 
 /// A found expression in bytes, for the other extractors (events take their date from
