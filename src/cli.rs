@@ -45,6 +45,8 @@ pub enum Command {
     Jubilees(crate::commands::jubilees::JubileesArgs),
     /// Draw a chart as SVG: the country matrix, events per year, or the network.
     Chart(crate::commands::chart::ChartArgs),
+    /// Read documents, extract their facts and store them as candidates for review.
+    Ingest(IngestArgs),
     /// Extract dates, entities, events, archival references and citations from a
     /// document (.txt, .md, .html, .pdf, .docx) and print them, without storing.
     Extract(ExtractArgs),
@@ -208,4 +210,15 @@ pub struct ExtractArgs {
     /// The document's language (en or ru); detected when absent.
     #[arg(long)]
     pub lang: Option<String>,
+}
+
+/// Options of `ingest`.
+#[derive(Args, Debug)]
+pub struct IngestArgs {
+    /// Files (.txt, .md, .html, .pdf, .docx) or directories (searched recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The documents' date (EDTF), to anchor dates written without a year.
+    #[arg(long, value_name = "EDTF")]
+    pub date: Option<String>,
 }

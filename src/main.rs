@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod db;
 mod generate;
+mod ingest;
 mod output;
 
 use clap::Parser;

@@ -5,6 +5,7 @@ mod demo;
 mod export;
 mod extract;
 mod import;
+mod ingest;
 pub(crate) mod jubilees;
 mod search;
 mod show;
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Chart(args) => chart::run(&cli, args),
         Command::Generate(args) => generate::run(args),
         Command::Extract(args) => extract::run(&cli, args),
+        Command::Ingest(args) => ingest::run(&cli, args),
     }
 }
 

@@ -81,8 +81,10 @@ fn archive_before(
             .trim_start_matches("см. ")
             .to_string()
     };
-    let bracket = head.rfind(['(', '[', ';', '«', '\n']).map(|i| i + 1).unwrap_or(0);
-    let sentence = head[..head.trim_end().len().saturating_sub(1)].rfind(". ").map(|i| i + 2).unwrap_or(0);
+    let bracket = crate::doc::after_last(head, |c| matches!(c, '(' | '[' | ';' | '«' | '\n'));
+    // The last ". " before the reference, not counting a full stop that ends the head.
+    let trimmed = head.trim_end().trim_end_matches('.');
+    let sentence = trimmed.rfind(". ").map(|i| i + 2).unwrap_or(0);
     // The nearest clause first (after a full stop), then the whole bracket.
     for from in [sentence.max(bracket), bracket] {
         let candidate = clean(&head[from..]);

@@ -89,6 +89,11 @@ impl<'t> Doc<'t> {
     }
 }
 
+/// The byte offset just after the last character of `s` for which `pred` holds, or 0.
+pub(crate) fn after_last(s: &str, pred: impl Fn(char) -> bool) -> usize {
+    s.char_indices().rev().find(|&(_, c)| pred(c)).map(|(i, c)| i + c.len_utf8()).unwrap_or(0)
+}
+
 fn is_blank(line: &str) -> bool {
     line.trim().is_empty()
 }

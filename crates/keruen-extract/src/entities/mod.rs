@@ -188,8 +188,7 @@ pub(crate) fn find(
                 // A surname known alone takes the given name written before it.
                 if chosen.derived {
                     let before = text[..r.start].trim_end_matches(' ');
-                    let word_start =
-                        before.rfind(|c: char| !c.is_alphabetic() && c != '-').map(|i| i + 1).unwrap_or(0);
+                    let word_start = crate::doc::after_last(before, |c| !c.is_alphabetic() && c != '-');
                     let word = &before[word_start..];
                     if before.len() < r.start
                         && word.chars().count() >= 3

@@ -50,7 +50,12 @@ pub(crate) fn plausible(text: &str, c: &Candidate, lex: &Lexicon) -> bool {
             return false;
         }
         // Inside a web address or an e-mail.
-        let token_start = before.rfind(char::is_whitespace).map(|i| i + 1).unwrap_or(0);
+        let token_start = before
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_whitespace())
+            .map(|(i, c)| i + c.len_utf8())
+            .unwrap_or(0);
         let token_end =
             text[c.range.end..].find(char::is_whitespace).map(|i| c.range.end + i).unwrap_or(text.len());
         let token = &text[token_start..token_end];
