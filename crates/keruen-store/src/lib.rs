@@ -19,9 +19,14 @@
 //! ```
 #![warn(missing_docs)]
 
+mod browse;
+mod curation;
 mod error;
 mod query;
 mod sqlite;
+
+pub use browse::Browse;
+pub use curation::Curation;
 
 pub use error::{Result, StoreError};
 pub use query::{
@@ -34,7 +39,7 @@ use keruen_model::{Entity, Event, Record, RecordLine, Source};
 
 /// The operations every backend offers. Implementations are safe to share between
 /// threads; each method is one transaction.
-pub trait Store: Send + Sync {
+pub trait Store: Send + Sync + Browse + Curation {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
 

@@ -2,6 +2,8 @@
 //!
 //! One writer connection behind a mutex (SQLite allows one writer at a time anyway)
 //! and a small pool of reader connections, which WAL lets run beside the writer.
+mod browse;
+mod curation;
 mod read;
 mod search;
 mod write;
