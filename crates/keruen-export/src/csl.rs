@@ -18,10 +18,8 @@ fn parts(d: &EdtfDate) -> Value {
         if let Some(day) = d.known_day() {
             p.push(json!(day));
         }
-    } else if let Some(s) = d.season {
-        // CSL numbers seasons 1–4 in a `season` field; keep the year as the part.
-        let _ = s;
     }
+    // A season is not a date part: CSL has a `season` field for it (see [`date`]).
     Value::Array(p)
 }
 
@@ -62,11 +60,7 @@ pub fn date(e: &Edtf) -> Value {
 
 /// "ф. 1987, оп. 1, д. 45, л. 3" (Russian) or "f. 1987, op. 1, d. 45, l. 3".
 pub fn archive_location(a: &ArchivalUnit, russian: bool) -> String {
-    let labels = if russian {
-        ["ф.", "оп.", "д.", "л."]
-    } else {
-        ["f.", "op.", "d.", "l."]
-    };
+    let labels = if russian { ["ф.", "оп.", "д.", "л."] } else { ["f.", "op.", "d.", "l."] };
     [Some(&a.fond), a.inventory.as_ref(), a.case.as_ref(), a.sheet.as_ref()]
         .into_iter()
         .zip(labels)

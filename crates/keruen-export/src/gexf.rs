@@ -27,15 +27,11 @@ pub fn write<W: Write>(out: W, net: &Network, label: &dyn Fn(&str) -> String) ->
     w.create_element("gexf")
         .with_attribute(("xmlns", "http://gexf.net/1.3"))
         .with_attribute(("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"))
-        .with_attribute((
-            "xsi:schemaLocation",
-            "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd",
-        ))
+        .with_attribute(("xsi:schemaLocation", "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd"))
         .with_attribute(("version", "1.3"))
         .write_inner_content(|w| {
             w.create_element("meta").write_inner_content(|w| {
-                w.create_element("creator")
-                    .write_text_content(xml_text("keruen"))?;
+                w.create_element("creator").write_text_content(xml_text("keruen"))?;
                 w.create_element("description").write_text_content(xml_text(&format!(
                     "Cooperation network: {} nodes, {} edges, {} communities (modularity {:.4}). \
                      Edge weight = shared events; distance = 1/weight.",
@@ -50,9 +46,8 @@ pub fn write<W: Write>(out: W, net: &Network, label: &dyn Fn(&str) -> String) ->
                 .with_attribute(("defaultedgetype", "undirected"))
                 .with_attribute(("mode", "static"))
                 .write_inner_content(|w| {
-                    w.create_element("attributes")
-                        .with_attribute(("class", "node"))
-                        .write_inner_content(|w| {
+                    w.create_element("attributes").with_attribute(("class", "node")).write_inner_content(
+                        |w| {
                             for (id, title, ty) in NODE_ATTRIBUTES {
                                 w.create_element("attribute")
                                     .with_attribute(("id", id))
@@ -61,17 +56,18 @@ pub fn write<W: Write>(out: W, net: &Network, label: &dyn Fn(&str) -> String) ->
                                     .write_empty()?;
                             }
                             Ok(())
-                        })?;
-                    w.create_element("attributes")
-                        .with_attribute(("class", "edge"))
-                        .write_inner_content(|w| {
+                        },
+                    )?;
+                    w.create_element("attributes").with_attribute(("class", "edge")).write_inner_content(
+                        |w| {
                             w.create_element("attribute")
                                 .with_attribute(("id", "distance"))
                                 .with_attribute(("title", "distance"))
                                 .with_attribute(("type", "double"))
                                 .write_empty()?;
                             Ok(())
-                        })?;
+                        },
+                    )?;
                     w.create_element("nodes").write_inner_content(|w| {
                         for n in &net.nodes {
                             let values = [
@@ -142,10 +138,7 @@ mod tests {
 
     pub(crate) fn sample() -> Network {
         let mut facts = Facts::new();
-        for (i, p) in [vec!["KZ", "UZ"], vec!["KZ", "UZ", "org:a&b"], vec!["UZ", "TJ"]]
-            .iter()
-            .enumerate()
-        {
+        for (i, p) in [vec!["KZ", "UZ"], vec!["KZ", "UZ", "org:a&b"], vec!["UZ", "TJ"]].iter().enumerate() {
             let mut e = Event::new(format!("e{i}"), EventType::Festival, None);
             e.participants = p.iter().map(|x| Participant::new(*x, Role::Guest)).collect();
             facts.push(&e);

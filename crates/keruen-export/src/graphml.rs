@@ -25,9 +25,7 @@ const KEYS: [(&str, &str, &str, &str); 10] = [
 ];
 
 fn data<W: Write>(w: &mut Writer<W>, key: &str, value: &str) -> std::io::Result<()> {
-    w.create_element("data")
-        .with_attribute(("key", key))
-        .write_text_content(xml_text(value))?;
+    w.create_element("data").with_attribute(("key", key)).write_text_content(xml_text(value))?;
     Ok(())
 }
 

@@ -35,9 +35,7 @@ pub struct EventEntry {
 }
 
 fn uid_part(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '-' })
-        .collect()
+    s.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '-' }).collect()
 }
 
 /// Whether a day can be written as an iCalendar DATE (years 1–9999).
@@ -55,20 +53,15 @@ impl EventEntry {
         if !writable(start) || !writable(last) {
             return None;
         }
-        let summary = e
-            .title
-            .clone()
-            .unwrap_or_else(|| format!("{} ({})", e.event_type, e.countries().join(", ")));
+        let summary =
+            e.title.clone().unwrap_or_else(|| format!("{} ({})", e.event_type, e.countries().join(", ")));
         let mut description = format!("Type: {}. Date (EDTF): {date}.", e.event_type);
         if date.is_approximate() || date.is_uncertain() || date.has_unspecified() {
             description.push_str(" The date is approximate or uncertain.");
         }
         if !e.participants.is_empty() {
-            let parts: Vec<String> = e
-                .participants
-                .iter()
-                .map(|p| format!("{} ({})", names(&p.entity), p.role))
-                .collect();
+            let parts: Vec<String> =
+                e.participants.iter().map(|p| format!("{} ({})", names(&p.entity), p.role)).collect();
             description.push_str(&format!("\nParticipants: {}.", parts.join(", ")));
         }
         if let Some(d) = &e.description {
@@ -76,8 +69,8 @@ impl EventEntry {
             description.push_str(d);
         }
         description.push_str(&format!("\nkeruen event {}", e.id));
-        let location = (!e.places.is_empty())
-            .then(|| e.places.iter().map(|p| names(p)).collect::<Vec<_>>().join("; "));
+        let location =
+            (!e.places.is_empty()).then(|| e.places.iter().map(|p| names(p)).collect::<Vec<_>>().join("; "));
         let mut categories = vec![e.event_type.as_str().to_string()];
         categories.extend(e.sectors.iter().map(|s| s.as_str().to_string()));
         Some(EventEntry {
@@ -156,12 +149,7 @@ impl EventEntry {
             categories.push("approximate".into());
         }
         Some(EventEntry {
-            uid: format!(
-                "jubilee-{}-{}-{}@keruen",
-                uid_part(&j.subject),
-                j.occasion.as_str(),
-                j.years
-            ),
+            uid: format!("jubilee-{}-{}-{}@keruen", uid_part(&j.subject), j.occasion.as_str(), j.years),
             summary: j.title(lang),
             description,
             location: None,
