@@ -68,7 +68,13 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<()> {
         })
         .collect();
     output::table(&mut out, &["date", "type", "states", "id", "title"], &rows)?;
-    writeln!(out, "{} of {} events", output::count(results.hits.len() as u64), output::count(results.total))?;
+    let more = if results.total_is_lower_bound { "more than " } else { "" };
+    writeln!(
+        out,
+        "{} of {more}{} events",
+        output::count(results.hits.len() as u64),
+        output::count(results.total)
+    )?;
     if results.total == 0 && !query.include_candidates {
         writeln!(
             out,

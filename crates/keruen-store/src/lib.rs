@@ -25,7 +25,7 @@ mod error;
 mod query;
 mod sqlite;
 
-pub use browse::Browse;
+pub use browse::{Browse, EntityName, Page, PlaceCount, SourcePage, YearTypeCount};
 pub use curation::Curation;
 
 pub use error::{Result, StoreError};

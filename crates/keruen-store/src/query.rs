@@ -200,8 +200,11 @@ pub struct SourceHit {
 /// The answer to a [`SearchQuery`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {
-    /// All matching events.
+    /// Matching events, counted exactly up to a cap.
     pub total: u64,
+    /// More than `total` events match (the count stopped at its cap).
+    #[serde(default)]
+    pub total_is_lower_bound: bool,
     /// This page, in date order (undated last), ties broken by insertion order.
     pub hits: Vec<EventHit>,
     /// Cursor for the next page, if any.

@@ -107,6 +107,18 @@ impl SqliteStore {
     }
 }
 
+impl Drop for SqliteStore {
+    /// Closes the readers first, then folds the write-ahead log back into the file,
+    /// so that a large import does not leave a gigabyte of WAL for every later reader
+    /// to scan (SQLite checkpoints only when the last connection closes, and a
+    /// read-only connection cannot).
+    fn drop(&mut self) {
+        self.readers.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+    }
+}
+
 /// Refuses a file that is not a keruen database or is newer than this build, by
 /// reading its header only (read-only connection: the file is never modified).
 fn check_is_keruen(path: &Path) -> Result<()> {

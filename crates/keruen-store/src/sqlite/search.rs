@@ -11,12 +11,14 @@ use std::collections::BTreeMap;
 
 const DEFAULT_LIMIT: usize = 20;
 const MAX_LIMIT: usize = 500;
+/// Matches counted exactly; more are reported as "more than".
+pub(crate) const COUNT_CAP: u64 = 10_000;
 
 /// A WHERE clause over `events e` and its parameters.
 #[derive(Default)]
-struct Filter {
+pub(crate) struct Filter {
     clauses: Vec<String>,
-    params: Vec<Value>,
+    pub(crate) params: Vec<Value>,
 }
 
 impl Filter {
@@ -25,7 +27,7 @@ impl Filter {
         self.params.extend(params);
     }
 
-    fn sql(&self) -> String {
+    pub(crate) fn sql(&self) -> String {
         if self.clauses.is_empty() { "1".into() } else { self.clauses.join(" AND ") }
     }
 }
@@ -76,8 +78,19 @@ fn inflection_variants(word: &str) -> Vec<String> {
     out
 }
 
-pub(crate) fn search(c: &Connection, q: &SearchQuery) -> Result<SearchResults> {
-    let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+/// A query turned into SQL: its WHERE clause over `events e`, the entities its text
+/// named, and its other words.
+pub(crate) struct Planned {
+    pub(crate) filter: Filter,
+    entity_hits: Vec<EntityHit>,
+    words: Vec<String>,
+    all_words: Vec<String>,
+}
+
+/// Builds the WHERE clause of a query (without its cursor); shared by search and the
+/// page-oriented reads of `browse.rs`, so that a map or a timeline shows exactly the
+/// events a search with the same filters finds.
+pub(crate) fn plan(c: &Connection, q: &SearchQuery) -> Result<Planned> {
     let mut f = Filter::default();
     f.push("e.merged_into IS NULL", []);
     if q.include_candidates {
@@ -162,10 +175,22 @@ pub(crate) fn search(c: &Connection, q: &SearchQuery) -> Result<SearchResults> {
         }
     }
 
+    Ok(Planned { filter: f, entity_hits, words, all_words })
+}
+
+pub(crate) fn search(c: &Connection, q: &SearchQuery) -> Result<SearchResults> {
+    let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let Planned { filter: f, entity_hits, words, all_words } = plan(c, q)?;
     let where_sql = f.sql();
-    let total: i64 = c
-        .prepare_cached(&format!("SELECT count(*) FROM events e WHERE {where_sql}"))?
-        .query_row(params_from_iter(&f.params), |r| r.get(0))?;
+    // Counting a broad match exactly costs a lookup per matching event; beyond
+    // COUNT_CAP the answer is "more than" (facets, when asked for, count everything).
+    let mut count_params = f.params.clone();
+    count_params.push(Value::Integer(COUNT_CAP as i64 + 1));
+    let counted: i64 = c
+        .prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where_sql} LIMIT ?)"))?
+        .query_row(params_from_iter(&count_params), |r| r.get(0))?;
+    let total_is_lower_bound = counted as u64 > COUNT_CAP;
+    let total = counted.min(COUNT_CAP as i64);
 
     let mut page_params = f.params.clone();
     let mut page_where = where_sql.clone();
@@ -208,7 +233,16 @@ pub(crate) fn search(c: &Connection, q: &SearchQuery) -> Result<SearchResults> {
 
     let facets = if q.facets { Some(facets(c, &where_sql, &f.params)?) } else { None };
     let sources = if all_words.is_empty() { Vec::new() } else { matching_sources(c, &all_words)? };
-    Ok(SearchResults { total: total as u64, hits, next, facets, entities: entity_hits, sources, words })
+    Ok(SearchResults {
+        total: total as u64,
+        total_is_lower_bound,
+        hits,
+        next,
+        facets,
+        entities: entity_hits,
+        sources,
+        words,
+    })
 }
 
 /// Every word must occur, as a word or a word's beginning. Words are folded, so they
@@ -217,7 +251,7 @@ fn fts_query(words: &[String]) -> String {
     words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" AND ")
 }
 
-fn parse_cursor(cursor: &str) -> Result<(i64, i64)> {
+pub(crate) fn parse_cursor(cursor: &str) -> Result<(i64, i64)> {
     let bad = || StoreError::Invalid {
         line: 0,
         message: format!("cursor `{cursor}` is not one this server gave out"),
