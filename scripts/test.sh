@@ -4,8 +4,8 @@
 # It is the README's test command, and .ci/run calls it. Steps:
 #   1. Debian packages the tests need (poppler-utils for PDF reading), when missing;
 #   2. formatting and lints (cargo fmt --check, cargo clippy -D warnings);
-#   3. every Rust test of the workspace (unit, integration, doc tests);
-#   4. extraction accuracy on ../shared/corpus against the targets of docs/extraction.md.
+#   3. a Python virtualenv with the independent parsers the format tests use;
+#   4. every Rust test of the workspace (unit, integration, doc tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -20,6 +20,16 @@ if ((${#need_apt[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
+
+# Independent parsers for the export formats (networkx, icalendar, rdflib, …), in a
+# virtualenv of the project's own, created once and reused.
+venv="$root/.venv"
+if [[ ! -x $venv/bin/python ]] || ! "$venv/bin/python" -c 'import networkx, icalendar, rdflib' 2>/dev/null; then
+  log "creating the Python virtualenv for the format checks"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/python-requirements.txt
+fi
+export KERUEN_VENV="$venv"
 
 log "formatting"
 cargo fmt --all -- --check
