@@ -18,6 +18,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// Act as this user of the database (with their role) instead of the local admin;
+    /// every change is recorded under the name of the user making it.
+    #[arg(long = "as", global = true, env = "KERUEN_AS", value_name = "USER")]
+    pub as_user: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -27,6 +32,9 @@ pub struct Cli {
 pub enum Command {
     /// Build the demo database from the data keruen ships, and describe it.
     Demo(DemoArgs),
+    /// Serve the web interface and the REST API (/api/v1, described at
+    /// /api/openapi.json) of the database, until Ctrl-C.
+    Serve(ServeArgs),
     /// Create an empty database (with the reference data: states, places, people…).
     Init,
     /// Import sources, entities and events from a JSONL or CSV file (docs/formats.md).
@@ -50,10 +58,37 @@ pub enum Command {
     /// Extract dates, entities, events, archival references and citations from a
     /// document (.txt, .md, .html, .pdf, .docx) and print them, without storing.
     Extract(ExtractArgs),
+    /// Score the extractor on an annotated corpus (DIR/NAME.txt with DIR/NAME.gold.json),
+    /// with the metrics of ../shared/eval/score.py.
+    Eval(EvalArgs),
     /// Write a realistic synthetic data set (JSONL) for benchmarks.
     Generate(GenerateArgs),
-    /// The change history of one item (event, entity or source id).
+    /// The change history of one item (event, entity or source id, user:NAME,
+    /// token:ID): who changed what, when, why, and what it was before.
     History(ShowArgs),
+    /// Review candidate facts: list, accept, reject, edit (docs/curation.md).
+    Review(crate::commands::review::ReviewArgs),
+    /// Pairs of events that look like one event reported by several sources.
+    Duplicates(crate::commands::curate::DuplicatesArgs),
+    /// Merge event B into event A: A keeps both events' evidence, B is hidden.
+    Merge(crate::commands::curate::MergeArgs),
+    /// Undo the merge of an event: it comes back with its evidence.
+    Unmerge(crate::commands::curate::ItemArgs),
+    /// Move one piece of evidence out of an event into a new candidate event.
+    Split(crate::commands::curate::SplitArgs),
+    /// What the sources of an event say about its date, states, places and type;
+    /// without an id, the events whose sources disagree.
+    Conflicts(crate::commands::curate::ConflictsArgs),
+    /// Choose the value of a disputed field; the other sources' evidence stays.
+    Resolve(crate::commands::curate::ResolveArgs),
+    /// Undo the latest change to an event (a review, edit, resolution or merge).
+    Undo(crate::commands::curate::ItemArgs),
+    /// Manage users and their roles: viewer, editor, admin.
+    Users(crate::commands::users::UsersArgs),
+    /// Manage API tokens.
+    Tokens(crate::commands::users::TokensArgs),
+    /// Rebuild this (new, empty) database from another database's audit log.
+    Replay(crate::commands::users::ReplayArgs),
 }
 
 /// Options of `demo`.
@@ -65,6 +100,26 @@ pub struct DemoArgs {
     /// Build it and describe it, but do not start the web server.
     #[arg(long)]
     pub no_serve: bool,
+    /// Where the web server listens (when 127.0.0.1:8080 is taken, a free port is
+    /// chosen and printed).
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
+    pub bind: std::net::SocketAddr,
+}
+
+/// Options of `serve`.
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// The address and port to listen on; 0.0.0.0:8080 serves other machines too
+    /// (put it behind an HTTPS proxy and add --secure-cookies). Port 0 picks a free one.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "KERUEN_BIND", value_name = "ADDR:PORT")]
+    pub bind: std::net::SocketAddr,
+    /// Mark the session cookie Secure: set when the site is reached over HTTPS.
+    #[arg(long, env = "KERUEN_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// How many recent search answers (with their facet counts) to keep in memory;
+    /// 0 keeps none. They are dropped when the data changes, and after 5 minutes.
+    #[arg(long, default_value_t = 2048, env = "KERUEN_SEARCH_CACHE", value_name = "N")]
+    pub search_cache: usize,
 }
 
 /// Options of `import`.
@@ -132,6 +187,11 @@ pub struct ExportArgs {
     /// Language of names in gexf, graphml, ical and linked-places: en or ru.
     #[arg(long, default_value = "en", value_name = "LANG")]
     pub lang: String,
+    /// gexf, graphml, ical, linked-places: use candidate events too, not only
+    /// accepted ones. (jsonl, jsonld and csv always hold every event, with its review
+    /// status: they are the lossless formats.)
+    #[arg(long)]
+    pub include_candidates: bool,
 }
 
 /// Options of `search`.
@@ -210,6 +270,20 @@ pub struct ExtractArgs {
     /// The document's language (en or ru); detected when absent.
     #[arg(long)]
     pub lang: Option<String>,
+}
+
+/// Options of `eval`.
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// The annotated corpus: every NAME.gold.json is scored, against NAME.txt extracted.
+    #[arg(long, value_name = "DIR")]
+    pub gold_dir: PathBuf,
+    /// Read the predictions (NAME.json) from this directory instead of extracting.
+    #[arg(long, value_name = "DIR")]
+    pub pred_dir: Option<PathBuf>,
+    /// Exit with status 1 when a metric is below a floor (repeatable): timex.f1=0.9.
+    #[arg(long, value_name = "METRIC=VALUE")]
+    pub min: Vec<String>,
 }
 
 /// Options of `ingest`.

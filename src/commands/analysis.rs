@@ -25,6 +25,9 @@ pub struct StatsArgs {
     /// Print how long loading and computing took, on standard error.
     #[arg(long, global = true)]
     pub timings: bool,
+    /// Count candidate events too, not only those a curator accepted.
+    #[arg(long, global = true)]
+    pub include_candidates: bool,
     /// A measure; without one, the counts of what the database holds.
     #[command(subcommand)]
     pub measure: Option<Measure>,
@@ -142,10 +145,16 @@ impl Names {
     }
 }
 
-/// Accepted events as [`Facts`], with entity kinds from the database.
-pub fn load_facts(store: &dyn Store, names: &Names) -> Result<Facts> {
+/// Which events analysis reads: accepted ones, or candidates too.
+pub fn scope(include_candidates: bool) -> EventScope {
+    if include_candidates { EventScope::NotRejected } else { EventScope::Accepted }
+}
+
+/// The events in `scope` (accepted ones by default) as [`Facts`], with entity kinds
+/// from the database.
+pub fn load_facts(store: &dyn Store, names: &Names, scope: EventScope) -> Result<Facts> {
     let mut facts = Facts::with_kinds(names.entities().map(|e| (e.id.as_str(), e.kind)));
-    store.events(EventScope::Accepted, &mut |e| {
+    store.events(scope, &mut |e| {
         facts.push(&e);
         Ok(())
     })?;
@@ -179,7 +188,7 @@ pub fn run(cli: &Cli, args: &StatsArgs) -> Result<()> {
     let store = db::open(&cli.db)?;
     let mut timer = Timer::new(args.timings);
     let names = Names::load(&store, &args.lang)?;
-    let facts = load_facts(&store, &names)?;
+    let facts = load_facts(&store, &names, scope(args.include_candidates))?;
     timer.lap(&format!("load ({} events)", facts.len()));
     let mut out = std::io::stdout().lock();
     match measure {

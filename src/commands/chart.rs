@@ -6,7 +6,7 @@
 //! drawn: rendering text needs a font engine and fonts, which keruen does not carry;
 //! the error message says how to convert the SVG.
 use crate::cli::Cli;
-use crate::commands::analysis::{FilterArgs, Names, country_code, load_facts};
+use crate::commands::analysis::{FilterArgs, Names, country_code, load_facts, scope};
 use crate::commands::with_output;
 use crate::db;
 use anyhow::{Result, bail};
@@ -48,6 +48,9 @@ pub struct ChartArgs {
     /// first.
     #[arg(long)]
     pub top: Option<usize>,
+    /// Draw candidate events too, not only those a curator accepted.
+    #[arg(long)]
+    pub include_candidates: bool,
     #[command(flatten)]
     pub filter: FilterArgs,
 }
@@ -493,7 +496,7 @@ pub fn run(cli: &Cli, args: &ChartArgs) -> Result<()> {
     }
     let store = db::open(&cli.db)?;
     let names = Names::load(&store, &args.lang)?;
-    let facts = load_facts(&store, &names)?;
+    let facts = load_facts(&store, &names, scope(args.include_candidates))?;
     let words = Words { ru: args.lang == "ru" };
     let svg = match args.kind {
         ChartKind::Matrix => matrix_chart(&facts, &filter, &names, args.top.unwrap_or(12), &words),

@@ -63,11 +63,10 @@ pub fn run(args: &DemoArgs) -> Result<()> {
     println!("built {} from the curated demo data:", args.out.display());
     let mut out = std::io::stdout().lock();
     super::print_stats(&mut out, &store.stats()?)?;
-    if !args.no_serve {
-        println!(
-            "(the web interface comes with the web issue; explore with `keruen --db {} search …`)",
-            args.out.display()
-        );
+    if args.no_serve {
+        println!("serve it with: keruen --db {} serve", args.out.display());
+        return Ok(());
     }
-    Ok(())
+    drop(store);
+    super::serve::serve(&args.out, args.bind, true, keruen_server::Config::default())
 }

@@ -126,12 +126,13 @@ fn export_jsonl(store: &dyn Store, w: &mut dyn Write) -> Result<()> {
 /// carry one kind of record (sources, places); docs/formats.md.
 fn derived(store: &dyn Store, args: &ExportArgs, format: DataFormat, mut w: &mut dyn Write) -> Result<()> {
     use crate::commands::analysis::{Names, load_facts};
+    let scope = crate::commands::analysis::scope(args.include_candidates);
     use keruen_export::{bibtex, csl, gexf, graphml, ical, linked_places};
     let names = Names::load(store, &args.lang)?;
     let label = |id: &str| names.name(id);
     match format {
         DataFormat::Gexf | DataFormat::Graphml => {
-            let facts = load_facts(store, &names)?;
+            let facts = load_facts(store, &names, scope)?;
             let net = keruen_analysis::network::network(&facts, &Default::default());
             match format {
                 DataFormat::Gexf => gexf::write(&mut w, &net, &label)?,
@@ -140,7 +141,7 @@ fn derived(store: &dyn Store, args: &ExportArgs, format: DataFormat, mut w: &mut
         }
         DataFormat::Ical => {
             let mut entries = Vec::new();
-            store.events(keruen_store::EventScope::Accepted, &mut |e| {
+            store.events(scope, &mut |e| {
                 entries.extend(ical::EventEntry::from_event(&e, &label));
                 Ok(())
             })?;
@@ -162,7 +163,7 @@ fn derived(store: &dyn Store, args: &ExportArgs, format: DataFormat, mut w: &mut
         }
         DataFormat::LinkedPlaces => {
             let mut seen = std::collections::HashMap::<String, linked_places::Attestation>::new();
-            store.events(keruen_store::EventScope::Accepted, &mut |e| {
+            store.events(scope, &mut |e| {
                 if e.status == keruen_model::EventStatus::Cancelled {
                     return Ok(());
                 }

@@ -3,7 +3,7 @@ use crate::cli::{Cli, IngestArgs};
 use crate::commands::extract::read_and_extract;
 use crate::{db, output};
 use anyhow::{Result, bail};
-use keruen_store::Store;
+use keruen_store::Curation;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -44,6 +44,8 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<()> {
     if created {
         eprintln!("created {}", cli.db.display());
     }
+    let actor = db::actor(&store, cli.as_user.as_deref())?;
+    actor.require("ingest documents", keruen_store::Permission::Curate)?;
     let bar = output::progress(files.len() as u64, "ingesting");
     let (mut new, mut present, mut events) = (0u64, 0u64, 0u64);
     let mut failures: Vec<(PathBuf, String)> = Vec::new();
@@ -51,7 +53,7 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<()> {
     for f in &files {
         let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let result = read_and_extract(f, args.date.as_deref(), None)
-            .and_then(|(doc, x)| Ok(store.ingest(&crate::ingest::bundle(&doc, &name, &x))?));
+            .and_then(|(doc, x)| Ok(store.ingest_as(&actor, &crate::ingest::bundle(&doc, &name, &x))?));
         match result {
             Ok(r) if r.new => {
                 new += 1;

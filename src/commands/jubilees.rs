@@ -47,6 +47,9 @@ pub struct JubileesArgs {
     /// Write to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Count candidate agreements and foundings too, not only accepted ones.
+    #[arg(long)]
+    pub include_candidates: bool,
 }
 
 /// The current time as an iCalendar UTC date-time; `SOURCE_DATE_EPOCH` (seconds)
@@ -66,10 +69,11 @@ pub fn dtstamp() -> String {
     format!("{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z", t / 3600, t / 60 % 60, t % 60)
 }
 
-/// Held agreements, diplomatic relations and foundings: the events jubilees count.
-pub fn founding_events(store: &dyn Store) -> Result<Vec<Event>> {
+/// Held agreements, diplomatic relations and foundings in `scope`: the events
+/// jubilees count.
+pub fn founding_events(store: &dyn Store, scope: EventScope) -> Result<Vec<Event>> {
     let mut events = Vec::new();
-    store.events(EventScope::Accepted, &mut |e| {
+    store.events(scope, &mut |e| {
         if matches!(e.event_type, EventType::Agreement | EventType::DiplomaticRelations | EventType::Founding)
         {
             events.push(e);
@@ -80,8 +84,14 @@ pub fn founding_events(store: &dyn Store) -> Result<Vec<Event>> {
 }
 
 /// The jubilees of a database in the years asked for.
-pub fn find(store: &dyn Store, names: &Names, query: &JubileeQuery, major: bool) -> Result<Vec<Jubilee>> {
-    let events = founding_events(store)?;
+pub fn find(
+    store: &dyn Store,
+    names: &Names,
+    query: &JubileeQuery,
+    major: bool,
+    scope: EventScope,
+) -> Result<Vec<Jubilee>> {
+    let events = founding_events(store, scope)?;
     let mut entities: Vec<_> = names.entities().collect();
     entities.sort_by(|a, b| a.id.cmp(&b.id));
     let mut found = jubilees(entities, &events, query)?;
@@ -116,7 +126,8 @@ pub fn run(cli: &Cli, args: &JubileesArgs) -> Result<()> {
         country: args.country.as_deref().map(country_code).transpose()?,
         lang: args.lang.clone(),
     };
-    let found = find(&store, &names, &query, args.major)?;
+    let scope = crate::commands::analysis::scope(args.include_candidates);
+    let found = find(&store, &names, &query, args.major, scope)?;
     let format = if cli.json { JubileeFormat::Json } else { args.format };
     with_output(args.out.as_deref(), |mut w| {
         match format {

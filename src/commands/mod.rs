@@ -1,14 +1,20 @@
 //! One module per command.
 pub(crate) mod analysis;
 pub(crate) mod chart;
+pub(crate) mod curate;
 mod demo;
 mod export;
+mod eval;
 mod extract;
+mod history;
 mod import;
 mod ingest;
 pub(crate) mod jubilees;
+pub(crate) mod review;
 mod search;
+mod serve;
 mod show;
+pub(crate) mod users;
 
 pub(crate) use export::with_output;
 
@@ -22,6 +28,7 @@ use std::io::Write;
 pub fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Command::Demo(args) => demo::run(args),
+        Command::Serve(args) => serve::run(&cli, args),
         Command::Init => {
             let (_, created) = db::open_for_write(&cli.db)?;
             let verb = if created { "created" } else { "already exists:" };
@@ -32,13 +39,25 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export(args) => export::run(&cli, args),
         Command::Search(args) => search::run(&cli, args),
         Command::Show(args) => show::run(&cli, &args.id),
-        Command::History(args) => show::history(&cli, &args.id),
+        Command::History(args) => history::run(&cli, &args.id),
         Command::Stats(args) => analysis::run(&cli, args),
         Command::Jubilees(args) => jubilees::run(&cli, args),
         Command::Chart(args) => chart::run(&cli, args),
         Command::Generate(args) => generate::run(args),
         Command::Extract(args) => extract::run(&cli, args),
+        Command::Eval(args) => eval::run(&cli, args),
         Command::Ingest(args) => ingest::run(&cli, args),
+        Command::Review(args) => review::run(&cli, args),
+        Command::Duplicates(args) => curate::duplicates(&cli, args),
+        Command::Merge(args) => curate::merge(&cli, args),
+        Command::Unmerge(args) => curate::unmerge(&cli, args),
+        Command::Split(args) => curate::split(&cli, args),
+        Command::Conflicts(args) => curate::conflicts(&cli, args),
+        Command::Resolve(args) => curate::resolve(&cli, args),
+        Command::Undo(args) => curate::undo(&cli, args),
+        Command::Users(args) => users::users(&cli, args),
+        Command::Tokens(args) => users::tokens(&cli, args),
+        Command::Replay(args) => users::replay(&cli, args),
     }
 }
 

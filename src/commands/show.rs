@@ -1,8 +1,8 @@
-//! `keruen show ID` and `keruen history ID`.
+//! `keruen show ID`.
 use crate::cli::Cli;
 use crate::{db, output};
 use anyhow::{Result, bail};
-use keruen_store::Store;
+use keruen_store::{Curation, Store};
 use std::io::Write;
 
 pub fn run(cli: &Cli, id: &str) -> Result<()> {
@@ -13,6 +13,10 @@ pub fn run(cli: &Cli, id: &str) -> Result<()> {
             return output::json(&mut out, &e);
         }
         writeln!(out, "event {}  [{}]", e.id, e.review)?;
+        let state = store.event_state(id)?;
+        if let Some(into) = state.as_ref().and_then(|s| s.merged_into.as_ref()) {
+            writeln!(out, "  merged into {into} (hidden; `keruen unmerge {id}` brings it back)")?;
+        }
         writeln!(out, "  type:    {}", e.event_type)?;
         if let Some(t) = &e.title {
             writeln!(out, "  title:   {t}")?;
@@ -23,6 +27,16 @@ pub fn run(cli: &Cli, id: &str) -> Result<()> {
             e.date.as_ref().map(|d| d.to_string()).unwrap_or_else(|| "undated".into())
         )?;
         writeln!(out, "  status:  {}", e.status)?;
+        if let Some(s) = &state {
+            let c = &s.chosen_by;
+            for (field, who) in
+                [("type", &c.event_type), ("date", &c.date), ("states", &c.countries), ("places", &c.places)]
+            {
+                if let Some(who) = who {
+                    writeln!(out, "  {field} chosen by {who} (`keruen conflicts {id}`)")?;
+                }
+            }
+        }
         for p in &e.participants {
             let name = store.entity(&p.entity)?.map(|x| x.display_name("en").to_string()).unwrap_or_default();
             writeln!(out, "  {:<8} {} ({})", format!("{}:", p.role), name, p.entity)?;
@@ -35,14 +49,18 @@ pub fn run(cli: &Cli, id: &str) -> Result<()> {
             let s: Vec<&str> = e.sectors.iter().map(|s| s.as_str()).collect();
             writeln!(out, "  sectors: {}", s.join(", "))?;
         }
-        for ev in &e.evidence {
+        for (i, ev) in e.evidence.iter().enumerate() {
             let source = store.source(&ev.source)?;
             let cite = source.map(|s| s.short_citation()).unwrap_or_else(|| ev.source.clone());
             let page = ev.page.as_ref().map(|p| format!(", p. {p}")).unwrap_or_default();
             writeln!(
                 out,
-                "  evidence: {cite}{page} ({}) — asserted by {}, confidence {:.2}, {}",
-                ev.source, ev.asserted_by, ev.confidence, ev.status
+                "  evidence {}: {cite}{page} ({}) — asserted by {}, confidence {:.2}, {}",
+                i + 1,
+                ev.source,
+                ev.asserted_by,
+                ev.confidence,
+                ev.status
             )?;
             if let Some(q) = &ev.quote {
                 writeln!(out, "    «{q}»")?;
@@ -92,21 +110,4 @@ pub fn run(cli: &Cli, id: &str) -> Result<()> {
         return Ok(());
     }
     bail!("no event, entity or source with id `{id}` in {}", cli.db.display())
-}
-
-pub fn history(cli: &Cli, id: &str) -> Result<()> {
-    let store = db::open(&cli.db)?;
-    let entries = store.history(id)?;
-    let mut out = std::io::stdout().lock();
-    if cli.json {
-        return output::json(&mut out, &entries);
-    }
-    if entries.is_empty() {
-        bail!("no history for `{id}` in {}", cli.db.display());
-    }
-    for e in entries {
-        let reason = e.reason.map(|r| format!(" — {r}")).unwrap_or_default();
-        writeln!(out, "#{} {} {} {} {}{reason}", e.id, e.at, e.actor, e.action, e.item)?;
-    }
-    Ok(())
 }

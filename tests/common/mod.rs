@@ -32,6 +32,7 @@ impl Sandbox {
         let out = Command::new(env!("CARGO_BIN_EXE_keruen"))
             .current_dir(self.dir.path())
             .env_remove("KERUEN_DB")
+            .env_remove("KERUEN_AS")
             .arg("--db")
             .arg(self.db())
             .args(args)

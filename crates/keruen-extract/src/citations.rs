@@ -17,7 +17,7 @@ fn part_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(&format!(
-            r"^(?:(?:see|cf\.|e\.g\.|see also|см\.|ср\.)\s+)?(?P<a>{SURNAME})(?:(?:\s*,\s*|\s+)(?:and|&|и)\s+(?:{SURNAME})|\s*,\s*(?:{SURNAME})(?:\s*,\s*(?:{SURNAME}))*\s*,?\s*(?:and|&|и)\s+(?:{SURNAME}))?(?:\s+(?:et\s+al\.?|и\s+др\.?))?(?:\s*,\s*|\s+)(?:(?P<md>\p{{L}}+\s+[0-9]{{1,2}},\s+)|(?P<dm>[0-9]{{1,2}}\s+\p{{L}}+\s+))?(?P<y>(?:1[6-9]|20)[0-9]{{2}})(?P<suf>[a-zа-я])?\b(?:\s*[,:]\s*(?:(?:pp?\.|P\.|[сС]\.|стр\.)\s*)?(?P<p>[0-9]+(?:\s*[-–—]\s*[0-9]+)?))?"
+            r"^(?:(?:see|cf\.|e\.g\.|see also|см\.|ср\.)\s+)?(?P<a>{SURNAME})(?:(?:\s*,\s*|\s+)(?:and|&|и)\s+(?:{SURNAME})|\s*,\s*(?:{SURNAME})(?:\s*,\s*(?:{SURNAME}))*\s*,?\s*(?:and|&|и)\s+(?:{SURNAME})|(?:\s*,\s*(?:{SURNAME})){{1,3}})?(?:\s+(?:et\s+al\.?|и\s+др\.?))?(?:\s*,\s*|\s+)(?:(?P<md>\p{{L}}+\s+[0-9]{{1,2}},\s+)|(?P<dm>[0-9]{{1,2}}\s+\p{{L}}+\s+))?(?P<y>(?:1[6-9]|20)[0-9]{{2}})(?P<suf>[a-zа-я])?\b(?:\s*[,:]\s*(?:(?:pp?\.|P\.|[сС]\.|стр\.)\s*)?(?P<p>[0-9]+(?:\s*[-–—]\s*[0-9]+)?))?"
         ))
         .expect("citation part regex")
     })

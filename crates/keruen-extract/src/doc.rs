@@ -28,6 +28,22 @@ impl CharIndex {
         CharIndex { checkpoints }
     }
 
+    /// The byte offset of character offset `ch` (the text's length past its end).
+    pub(crate) fn byte_at(&self, text: &str, ch: usize) -> usize {
+        let cp = self.checkpoints.partition_point(|&c| c as usize <= ch).saturating_sub(1);
+        let mut chars = self.checkpoints[cp] as usize;
+        let bytes = text.as_bytes();
+        for (b, &x) in bytes.iter().enumerate().skip(cp * STRIDE) {
+            if (x as i8) >= -0x40 {
+                if chars == ch {
+                    return b;
+                }
+                chars += 1;
+            }
+        }
+        text.len()
+    }
+
     /// The character offset of byte offset `b` (which must be a char boundary).
     pub(crate) fn char_at(&self, text: &str, b: usize) -> usize {
         let cp = b / STRIDE;
@@ -83,9 +99,9 @@ impl<'t> Doc<'t> {
         self.chars.char_at(self.text, b)
     }
 
-    /// Whether a byte offset lies in the bibliography.
-    pub(crate) fn in_bibliography(&self, b: usize) -> bool {
-        self.bibliography.is_some_and(|start| b >= start)
+    /// Byte offset of a character offset.
+    pub(crate) fn byte(&self, ch: usize) -> usize {
+        self.chars.byte_at(self.text, ch)
     }
 }
 
@@ -279,5 +295,9 @@ mod tests {
             assert_eq!(idx.char_at(&text, b), text[..b].chars().count());
         }
         assert_eq!(idx.char_at(&text, text.len()), text.chars().count());
+        for (ch, (b, _)) in text.char_indices().enumerate() {
+            assert_eq!(idx.byte_at(&text, ch), b);
+        }
+        assert_eq!(idx.byte_at(&text, text.chars().count()), text.len());
     }
 }

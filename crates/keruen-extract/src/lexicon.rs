@@ -25,6 +25,8 @@ pub(crate) struct Lexicon {
     pub ordinals: Vec<(&'static str, u32, &'static str)>,
     /// (form, number, language)
     pub numbers: Vec<(&'static str, u32, &'static str)>,
+    /// (form, day of the week 1–7 from Monday, language)
+    pub weekdays: Vec<(&'static str, u32, &'static str)>,
     not_date_before: HashSet<String>,
     not_date_after: HashSet<String>,
 }
@@ -61,6 +63,7 @@ impl Lexicon {
                 seasons: numbered(include_str!("../data/seasons.tsv")),
                 ordinals: numbered(include_str!("../data/ordinals.tsv")),
                 numbers: numbered(include_str!("../data/numbers.tsv")),
+                weekdays: numbered(include_str!("../data/weekdays.tsv")),
                 not_date_before,
                 not_date_after,
             }

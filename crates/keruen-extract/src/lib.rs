@@ -35,7 +35,10 @@ mod doc;
 mod entities;
 mod events;
 mod lexicon;
+#[doc(hidden)]
+pub mod stages;
 mod timex;
+mod words;
 
 pub use entities::{FoundEntity, Mention};
 pub use events::{Evidence, FoundEvent};
@@ -88,8 +91,9 @@ pub struct Extractor {
     lexicon: &'static lexicon::Lexicon,
     matcher: entities::matcher::Matcher,
     grammar: timex::Grammar,
-    rules_en: events::Rules,
-    rules_ru: events::Rules,
+    /// Event rules per language, compiled on first use (a document needs one).
+    rules_en: OnceLock<events::Rules>,
+    rules_ru: OnceLock<events::Rules>,
 }
 
 /// The English name of a place for event output: the gazetteer's, else as written.
@@ -128,8 +132,17 @@ impl Extractor {
             lexicon,
             matcher: entities::matcher::Matcher::new(gazetteer),
             grammar: timex::Grammar::new(lexicon),
-            rules_en: events::Rules::new("en"),
-            rules_ru: events::Rules::new("ru"),
+            rules_en: OnceLock::new(),
+            rules_ru: OnceLock::new(),
+        }
+    }
+
+    /// The event rules of a language.
+    fn rules(&self, russian: bool) -> &events::Rules {
+        if russian {
+            self.rules_ru.get_or_init(|| events::Rules::new("ru"))
+        } else {
+            self.rules_en.get_or_init(|| events::Rules::new("en"))
         }
     }
 
@@ -148,25 +161,13 @@ impl Extractor {
         let mut cites = citations::find(&doc, &is_place);
         citations::link(&mut cites, &references);
         // Byte ranges of citations: no dates or names are taken from inside them.
-        let cite_ranges: Vec<(usize, usize)> = cites
-            .iter()
-            .map(|c| {
-                let start = text.char_indices().nth(c.start).map(|(b, _)| b).unwrap_or(text.len());
-                (start, start + c.text.len())
-            })
-            .collect();
-        let in_citation = |b: usize| cite_ranges.iter().any(|&(s, e)| b >= s && b < e);
+        let cite_ranges = stages::Ranges::new(cites.iter().map(|c| doc.byte(c.start)..doc.byte(c.start) + c.text.len()));
+        let in_citation = |b: usize| cite_ranges.contains(b);
         let archival_refs = archival::find(&doc);
-        let archival_ranges: Vec<(usize, usize)> = archival_refs
-            .iter()
-            .map(|r| {
-                let start = text.char_indices().nth(r.start).map(|(b, _)| b).unwrap_or(text.len());
-                (start, start + r.text.len())
-            })
-            .collect();
+        let archival_ranges =
+            stages::Ranges::new(archival_refs.iter().map(|r| doc.byte(r.start)..doc.byte(r.start) + r.text.len()));
         // Case and fond numbers are not years.
-        let in_citation_or_archive =
-            |b: usize| in_citation(b) || archival_ranges.iter().any(|&(s, e)| b >= s && b < e);
+        let in_citation_or_archive = |b: usize| in_citation(b) || archival_ranges.contains(b);
         let (timexes, found_timexes) = timex::find(
             &doc,
             &self.grammar,
@@ -175,7 +176,7 @@ impl Extractor {
             &in_citation_or_archive,
         );
         let ents = entities::find(&doc, &self.matcher, g, russian, &in_citation);
-        let rules = if russian { &self.rules_ru } else { &self.rules_en };
+        let rules = self.rules(russian);
         let events = events::find(&doc, rules, &found_timexes, &ents.named, &in_citation, russian)
             .into_iter()
             .filter(|e| e.status != EventStatus::Cancelled)

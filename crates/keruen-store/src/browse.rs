@@ -111,6 +111,10 @@ pub trait Browse {
     /// Key, kind and names of each of `keys` that exists, in the order given.
     fn names(&self, keys: &[String]) -> Result<Vec<EntityName>>;
 
+    /// Title, authors and date of each of the sources `keys` that exists, in the
+    /// order given (without their text).
+    fn source_hits(&self, keys: &[String]) -> Result<Vec<SourceHit>>;
+
     /// Places with coordinates where events matching `query` (its filters and text,
     /// not its cursor or limit) took place, with counts, most events first.
     fn place_counts(&self, query: &SearchQuery) -> Result<Vec<PlaceCount>>;

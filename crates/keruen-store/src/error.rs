@@ -56,6 +56,9 @@ pub enum StoreError {
     /// SQLite failed.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL failed.
+    #[error("database error: {}", postgres_message(.0))]
+    Postgres(#[from] postgres::Error),
     /// Stored JSON could not be read back.
     #[error("stored record is corrupt: {0}")]
     Json(#[from] serde_json::Error),
@@ -67,6 +70,24 @@ pub enum StoreError {
         /// The cause.
         source: std::io::Error,
     },
+}
+
+/// PostgreSQL's own message with its detail and hint, which `postgres::Error`'s
+/// Display leaves out ("db error" alone says nothing).
+fn postgres_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut m = db.message().to_string();
+            if let Some(d) = db.detail() {
+                m.push_str(&format!(" ({d})"));
+            }
+            if let Some(h) = db.hint() {
+                m.push_str(&format!("; {h}"));
+            }
+            m
+        }
+        None => e.to_string(),
+    }
 }
 
 /// Result with the store's error.

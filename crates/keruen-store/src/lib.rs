@@ -7,6 +7,12 @@
 //! idempotent: a source is identified by the SHA-256 of its text, an event or entity
 //! by its key and the hash of its content; writing the same record twice adds nothing.
 //!
+//! Curation ([`Curation`]) sits on top: review of candidates, duplicates and merges,
+//! conflicting evidence, users, roles and tokens. Every write takes the [`Actor`]
+//! making it and refuses ([`StoreError::Forbidden`]) what the actor's role does not
+//! allow, before changing anything. The audit log holds whole records and states, so
+//! that [`replay`] rebuilds a database from it alone.
+//!
 //! The store never parses documents: it receives [`keruen_model::Record`]s and
 //! [`IngestBundle`]s built by the layers above.
 //!
@@ -19,14 +25,29 @@
 //! ```
 #![warn(missing_docs)]
 
+mod auth;
 mod browse;
+mod columns;
+mod conflicts;
+mod curate;
 mod curation;
+pub mod duplicates;
 mod error;
 mod query;
+mod replay;
 mod sqlite;
+mod txn;
 
+pub use auth::{
+    Actor, MIN_PASSWORD_CHARS, Permission, TOKEN_PREFIX, TokenInfo, User, UserRole, check_user_name,
+};
 pub use browse::{Browse, EntityName, Page, PlaceCount, SourcePage, YearTypeCount};
-pub use curation::Curation;
+pub use conflicts::conflicts;
+pub use curation::{
+    ChosenBy, ClaimSupport, ClaimedValue, ConflictField, Curation, DuplicateProposal, DuplicateQuery,
+    EventConflicts, EventEdit, EventState, FieldConflict, Resolution, ReviewFilter, ReviewItem, Undone,
+};
+pub use replay::{ReplayReport, replay};
 
 pub use error::{Result, StoreError};
 pub use query::{

@@ -240,6 +240,24 @@ pub struct AuditEntry {
     pub reason: Option<String>,
 }
 
+impl AuditEntry {
+    /// Hides the password and token hashes: they are in the log (a replay needs
+    /// them) but never shown.
+    pub(crate) fn redact(&mut self) {
+        for v in [&mut self.before, &mut self.after] {
+            if let Some(serde_json::Value::Object(map)) = v {
+                for key in ["password_hash", "hash"] {
+                    if let Some(x) = map.get_mut(key)
+                        && !x.is_null()
+                    {
+                        *x = serde_json::Value::String("[redacted]".into());
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Counts of what a database holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {

@@ -5,6 +5,7 @@
 //! without listing forms per name.
 use keruen_gazetteer::{Gazetteer, fold::fold_with_map};
 use keruen_model::{EntityKind, NameForm, Script};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -53,10 +54,10 @@ pub(crate) struct NameMatch {
 pub(crate) struct Matcher {
     patterns: Vec<Pattern>,
     /// First word (or its stem) → patterns.
-    by_first: HashMap<String, Vec<usize>>,
+    by_first: FxHashMap<String, Vec<usize>>,
     /// Loose key of one-word names of people and places → patterns, for spellings
     /// that transliterate the same sound differently (Mahtumkuli / Makhtumkuli).
-    loose: HashMap<String, Vec<usize>>,
+    loose: FxHashMap<String, Vec<usize>>,
 }
 
 /// A key that forgives the usual transliteration variants of one name: kh/h, w/u,
@@ -72,10 +73,11 @@ pub(crate) fn loose_key(folded: &str) -> String {
     out
 }
 
-fn stem(word: &str) -> String {
+/// The stem of a name's word: without its final vowel ending, keeping `min` letters.
+fn stem(word: &str, min: usize) -> String {
     for end in STEM_STRIP {
         if let Some(s) = word.strip_suffix(end)
-            && s.len() >= 3
+            && s.len() >= min
         {
             return s.to_string();
         }
@@ -106,8 +108,18 @@ impl Matcher {
                     && text.chars().count() <= 6);
             let inflects = script == Script::Cyrillic && !acronym;
             let full: Vec<String> = folded.split(' ').map(str::to_string).collect();
-            let words: Vec<String> =
-                full.iter().map(|w| if inflects && w.len() >= 4 { stem(w) } else { w.clone() }).collect();
+            // Only the last word of a compound name inflects, however short it is:
+            // Алма-Ата → в Алма-Ате, Чолпон-Ата → в Чолпон-Ате.
+            let last = full.len() - 1;
+            let words: Vec<String> = full
+                .iter()
+                .enumerate()
+                .map(|(i, w)| match () {
+                    _ if inflects && w.len() >= 4 => stem(w, 3),
+                    _ if inflects && last > 0 && i == last && w.len() == 3 => stem(w, 2),
+                    _ => w.clone(),
+                })
+                .collect();
             patterns.push(Pattern { words, full, inflects, entry, form, acronym, derived });
         };
         let mut surnames: HashMap<String, Vec<(usize, Script)>> = HashMap::new();
@@ -139,8 +151,8 @@ impl Matcher {
             }
             add(&surname, first, NameForm::Variant, owners[0].1, true, &mut patterns);
         }
-        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut loose: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_first: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        let mut loose: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (i, p) in patterns.iter().enumerate() {
             by_first.entry(p.words[0].clone()).or_default().push(i);
             let kind = g.entry(p.entry).entity.kind;
@@ -205,12 +217,9 @@ impl Matcher {
             let token = &folded[words[k].0..words[k].1];
             let mut best: Option<(usize, NameMatch, bool)> = None;
             // Candidate patterns: by the token itself and by its prefixes (stems).
-            let mut keys: Vec<&str> = vec![token];
-            for cut in 1..=4 {
-                if token.len() > cut + 2 && token.is_char_boundary(token.len() - cut) {
-                    keys.push(&token[..token.len() - cut]);
-                }
-            }
+            let keys = (0..=4usize)
+                .filter(|&cut| cut == 0 || (token.len() > cut + 2 && token.is_char_boundary(token.len() - cut)))
+                .map(|cut| &token[..token.len() - cut]);
             for key in keys {
                 let Some(ids) = self.by_first.get(key) else { continue };
                 for &pid in ids {

@@ -107,6 +107,38 @@ fn choose<'m>(text: &str, alts: &[&'m matcher::NameMatch], g: &Gazetteer) -> &'m
     alts.iter().find(|m| kind(m) == prefer).or_else(|| alts.iter().find(|m| !m.derived)).unwrap_or(&alts[0])
 }
 
+/// The states named by demonyms inside an organisation's name ("Kyrgyz-Russian Slavic
+/// University", "German-Kazakh University"): not mentions, but the states an event of
+/// the organisation involves.
+fn inner_demonyms(text: &str, r: &Range<usize>, g: &Gazetteer) -> Vec<Named> {
+    let mut out = Vec::new();
+    let mut at = r.start;
+    for word in text[r.clone()].split(|c: char| c.is_whitespace() || c == '-') {
+        let range = at..at + word.len();
+        at += word.len() + 1;
+        if word.chars().count() < 4 || !word.chars().next().is_some_and(char::is_uppercase) {
+            continue;
+        }
+        let folded = keruen_gazetteer::fold::fold(word);
+        for e in g.find(&folded) {
+            let demonym = e.entity.kind == EntityKind::Country
+                && e.entity.names.iter().any(|n| {
+                    n.form == NameForm::Adjective && keruen_gazetteer::fold::fold(&n.text) == folded
+                });
+            if demonym {
+                out.push(Named {
+                    range: range.clone(),
+                    kind: EntityKind::Country,
+                    key: e.entity.id.clone(),
+                    country: e.entity.iso.clone(),
+                    adjective: true,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// Finds entities in every paragraph before the bibliography, skipping spans for
 /// which `skip` is true (citations).
 pub(crate) fn find(
@@ -120,10 +152,18 @@ pub(crate) fn find(
     let end = doc.bibliography.unwrap_or(text.len());
     let mut named: Vec<Named> = Vec::new();
     let mut mentions: Vec<(Range<usize>, String, EntityKind, Option<String>)> = Vec::new();
-    for p in &doc.paragraphs {
+    let mut first_sentence = 0;
+    for (pi, p) in doc.paragraphs.iter().enumerate() {
         if p.range.start >= end {
             break;
         }
+        // This paragraph's sentences (sentences are in paragraph order).
+        let last_sentence =
+            first_sentence + doc.sentences[first_sentence..].partition_point(|s| s.paragraph <= pi);
+        let sentences = &doc.sentences[first_sentence..last_sentence];
+        first_sentence = last_sentence;
+        // This paragraph's mentions, kept apart so that edits stay local.
+        let mut local: Vec<(Range<usize>, String, EntityKind, Option<String>)> = Vec::new();
         let range = p.range.start..p.range.end.min(end);
         let raw = m.find(text, range.clone());
         // Group alternatives by span.
@@ -135,11 +175,11 @@ pub(crate) fn find(
             }
         }
         // Shapes never run across a sentence boundary.
-        let shapes: Vec<shapes::Shape> = doc
-            .sentences
+        let wanted = shapes::wanted(&text[range.clone()], russian);
+        let shapes: Vec<shapes::Shape> = sentences
             .iter()
             .filter(|s| s.range.start >= range.start && s.range.end <= range.end)
-            .flat_map(|s| shapes::find(text, s.range.clone(), russian))
+            .flat_map(|s| shapes::find(text, s.range.clone(), russian, wanted))
             .collect();
         let mut taken: Vec<Range<usize>> = Vec::new();
         // Gazetteer names first, except where a longer shape-found name contains them.
@@ -165,6 +205,9 @@ pub(crate) fn find(
                 country: country.clone(),
                 adjective,
             });
+            if kind == EntityKind::Organization {
+                named.extend(inner_demonyms(text, r, g));
+            }
             if adjective {
                 continue;
             }
@@ -201,7 +244,7 @@ pub(crate) fn find(
                 }
             }
             taken.push(r.clone());
-            mentions.push((r, entry.entity.id.clone(), kind, country));
+            local.push((r, entry.entity.id.clone(), kind, country));
         }
         let org_spans: Vec<Range<usize>> =
             shapes.iter().filter(|s| s.kind == EntityKind::Organization).map(|s| s.range.clone()).collect();
@@ -231,14 +274,11 @@ pub(crate) fn find(
                 continue;
             }
             // The shape replaces gazetteer names nested inside it.
-            let before = mentions.len();
-            mentions.retain(|(r, _, k, _)| {
+            local.retain(|(r, _, k, _)| {
                 !(s.range.start <= r.start
                     && r.end <= s.range.end
                     && (*k != EntityKind::Organization || r.len() < s.range.len()))
-                    || r.start < range.start
             });
-            let _ = before;
             taken.retain(|t| !(s.range.start <= t.start && t.end <= s.range.end));
             let written = text[s.range.clone()].to_string();
             let key = format!("{}:{}", s.kind, keruen_gazetteer::fold::fold(&written));
@@ -254,8 +294,7 @@ pub(crate) fn find(
                 if let Some(nm) = linked {
                     // The gazetteer match of the surname is the same person: one mention.
                     let id = &g.entry(nm.entry).entity.id;
-                    mentions
-                        .retain(|(r, k, ..)| !(k == id && r.start < s.range.end && s.range.start < r.end));
+                    local.retain(|(r, k, ..)| !(k == id && r.start < s.range.end && s.range.start < r.end));
                     taken.retain(|t| !(t.start < s.range.end && s.range.start < t.end));
                 }
                 match linked {
@@ -275,8 +314,9 @@ pub(crate) fn find(
                 adjective: false,
             });
             taken.push(s.range.clone());
-            mentions.push((s.range.clone(), key, s.kind, country));
+            local.push((s.range.clone(), key, s.kind, country));
         }
+        mentions.append(&mut local);
     }
     // Group mentions into entities, in order of first mention.
     mentions.sort_by_key(|(r, ..)| r.start);

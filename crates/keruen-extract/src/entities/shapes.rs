@@ -4,6 +4,7 @@
 //! "Н.А. Назарбаев", "M.Auezov"), and regions ("South Kazakhstan region",
 //! "Навоийская область").
 use keruen_model::EntityKind;
+use crate::words::{WordRegex, WordSet};
 use regex::Regex;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -14,8 +15,8 @@ const ORG_HEADS_EN: &str = "University|Institute|Academy|Theat(?:re|er)|Museum|L
 /// Head nouns of organisation names, Russian, with their case endings.
 const ORG_HEADS_RU: &str = "Министерств[оауе]м?|Институт[аеу]?(?:ом)?|Университет[аеу]?(?:ом)?|Академи[яиюей]й?|Театр[аеу]?(?:ом)?|Музе[йяюе]м?|Библиотек[аиеуой]й?|Архив[аеу]?(?:ом)?|Комитет[аеу]?(?:ом)?|Совет[аеу]?(?:ом)?|Ассамбле[яиюей]й?|Союз[аеу]?(?:ом)?|Организаци[яиюей]й?|Центр[аеу]?(?:ом)?|Ассоциаци[яиюей]й?|Фонд[аеу]?(?:ом)?|Обществ[оауе]м?|Агентств[оауе]м?|Консерватори[яиюей]й?|Филармони[яиюей]й?|Посольств[оауе]м?|Содружеств[оауе]м?|Парламент[аеу]?|Галере[яиюей]й?|Оркестр[аеу]?|Ансамбл[ьяюе]м?|Лице[йяюе]м?|Обсерватори[яиюей]й?";
 
-fn org_en() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
+fn org_en() -> &'static WordRegex {
+    static RE: OnceLock<WordRegex> = OnceLock::new();
     RE.get_or_init(|| {
         // A capitalised word (not ending a sentence) or an initial.
         let cap = r"(?:\p{Lu}[\p{L}'’-]*\p{L}|\p{Lu}\.|\p{Lu})";
@@ -24,7 +25,7 @@ fn org_en() -> &'static Regex {
         // ("Academy of Sciences", "Ministry for Culture"); "the" there starts a new phrase.
         let small = r"(?:of|Of|for|For|de)";
         let heads = format!("(?:{ORG_HEADS_EN}|{})", ORG_HEADS_EN.to_lowercase());
-        Regex::new(&format!(
+        WordRegex::new(&format!(
             r"(?P<o>{cap}(?:\s+(?:{small}\s+)*{cap})*?\s+{heads}|{heads})(?P<tail>(?:\s+(?:of|Of|for|For)\s+(?:(?:the|The)\s+)?{cap}(?:\s+(?:and|And)\s+{cap})?(?:\s+(?:(?:of|Of|for|For|under|Under|the|The)\s+)*{cap})*)?(?:\s*,?\s+named\s+after\s+(?:{cap}\s*)*{cap})?)\b",
             heads = heads
         ))
@@ -32,14 +33,14 @@ fn org_en() -> &'static Regex {
     })
 }
 
-fn org_ru() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
+fn org_ru() -> &'static WordRegex {
+    static RE: OnceLock<WordRegex> = OnceLock::new();
     RE.get_or_init(|| {
         let adj = r"(?:\p{Ll}+(?:ый|ий|ой|ая|яя|ое|ее|ого|его|ому|ему|ым|им|ую|юю|ых|их))";
         let cap_adj = r"(?:\p{Lu}\p{Ll}+(?:ый|ий|ой|ая|яя|ое|ее|ого|его|ому|ему|ым|им|ую|юю|ых|их)(?:-\p{Ll}+)?)";
         let genitive = r"(?:\p{Ll}+(?:ы|и|а|я|ого|его|ой|ей|ых|их|ов|ев|ств|ния|ии|ки))";
         let name = r"(?:\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)";
-        Regex::new(&format!(
+        WordRegex::new(&format!(
             r"(?P<o>(?:{cap_adj}\s+(?:{adj}\s+){{0,3}}(?:{h_lower})\b|(?:{h})\b)(?:\s+(?:{adj}\s+){{0,2}}{genitive}){{0,4}}(?:\s+(?:Республики|Российской\s+Федерации|{name})(?:\s+{name})?)?(?:\s+(?:имени|им\.)\s+(?:\p{{Lu}}\.\s?){{0,2}}{name}(?:\s+{name})?)?)",
             h = ORG_HEADS_RU,
             h_lower = ORG_HEADS_RU.to_lowercase()
@@ -57,18 +58,18 @@ fn named_after() -> &'static Regex {
     })
 }
 
-fn person() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
+fn person() -> &'static WordRegex {
+    static RE: OnceLock<WordRegex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?:\b|^)(?P<p>(?:(?:Sh|Ch|Zh|Kh|Yu|Ya|Ts|\p{Lu})\.\s?){1,2}\p{Lu}\p{Ll}{2,}(?:-\p{Lu}\p{Ll}+)?)(?:['’]s)?|(?P<r>\p{Lu}\p{Ll}{2,}(?:ов|ев|ин|ёв|ова|ева|ина|ский|цкий|ская|енко|швили|ян|дзе|уулу|кызы)\s+\p{Lu}\.\s?\p{Lu}\.)")
+        WordRegex::new(r"(?:\b|^)(?P<p>(?:(?:Sh|Ch|Zh|Kh|Yu|Ya|Ts|\p{Lu})\.\s?){1,2}\p{Lu}\p{Ll}{2,}(?:-\p{Lu}\p{Ll}+)?)(?:['’]s)?|(?P<r>\p{Lu}\p{Ll}{2,}(?:ов|ев|ин|ёв|ова|ева|ина|ский|цкий|ская|енко|швили|ян|дзе|уулу|кызы)\s+\p{Lu}\.\s?\p{Lu}\.)")
             .expect("person regex")
     })
 }
 
-fn region() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
+fn region() -> &'static WordRegex {
+    static RE: OnceLock<WordRegex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?P<g>(?:\p{Lu}[\p{L}-]+\s+){1,2}(?:[Rr]egion|[Oo]blast|[Pp]rovince|[Dd]istrict|[Vv]elayat|[Vv]iloyat|Palace|Square|Mausoleum|Stadium|Arena)\b|\p{Lu}\p{Ll}+(?:ская|ской|скую|ская|инская|инской)\s+област(?:ь|и|ью)|\p{Lu}\p{Ll}+(?:ский|ском|ского)\s+(?:район|велаят|вилоят)(?:а|е|ом)?)")
+        WordRegex::new(r"(?P<g>(?:\p{Lu}[\p{L}-]+\s+){1,2}(?:[Rr]egion|[Oo]blast|[Pp]rovince|[Dd]istrict|[Vv]elayat|[Vv]iloyat|Palace|Square|Mausoleum|Stadium|Arena)\b|\p{Lu}\p{Ll}+(?:ская|ской|скую|ская|инская|инской)\s+област(?:ь|и|ью)|\p{Lu}\p{Ll}+(?:ский|ском|ского)\s+(?:район|велаят|вилоят)(?:а|е|ом)?)")
             .expect("region regex")
     })
 }
@@ -187,12 +188,25 @@ fn trim_leading(text: &str, r: Range<usize>) -> Range<usize> {
     start..r.end
 }
 
-/// Names in `text[range]` recognised by shape.
-pub(crate) fn find(text: &str, range: Range<usize>, russian: bool) -> Vec<Shape> {
+/// Which shapes (organisation, person, region) can occur in `text`: one pass of a set
+/// over a paragraph spares the sentences the patterns that cannot match.
+pub(crate) fn wanted(text: &str, russian: bool) -> [bool; 3] {
+    static EN: OnceLock<WordSet> = OnceLock::new();
+    static RU: OnceLock<WordSet> = OnceLock::new();
+    let set = if russian { &RU } else { &EN }.get_or_init(|| {
+        let org = if russian { org_ru() } else { org_en() };
+        WordSet::new([org.as_str(), person().as_str(), region().as_str()]).expect("shape set")
+    });
+    let m = set.matches(text);
+    [m.matched(0), m.matched(1), m.matched(2)]
+}
+
+/// Names in `text[range]` recognised by shape, of the kinds `wanted` allows.
+pub(crate) fn find(text: &str, range: Range<usize>, russian: bool, wanted: [bool; 3]) -> Vec<Shape> {
     let slice = &text[range.clone()];
     let mut out = Vec::new();
     let org = if russian { org_ru() } else { org_en() };
-    for c in org.captures_iter(slice) {
+    for c in wanted[0].then(|| org.captures_iter(slice)).into_iter().flatten() {
         let m = c.get(0).expect("match");
         let mut r = (range.start + m.start())..(range.start + m.end());
         let trimmed = text[r.clone()].trim_end_matches([',', ' ']).len();
@@ -215,14 +229,14 @@ pub(crate) fn find(text: &str, range: Range<usize>, russian: bool) -> Vec<Shape>
         }
         out.push(Shape { range: r, kind: EntityKind::Organization });
     }
-    for c in person().captures_iter(slice) {
+    for c in wanted[1].then(|| person().captures_iter(slice)).into_iter().flatten() {
         let g = c.name("p").or_else(|| c.name("r")).expect("group");
         out.push(Shape {
             range: (range.start + g.start())..(range.start + g.end()),
             kind: EntityKind::Person,
         });
     }
-    for c in region().captures_iter(slice) {
+    for c in wanted[2].then(|| region().captures_iter(slice)).into_iter().flatten() {
         let g = c.name("g").expect("group");
         let s = g.as_str();
         let first = s.split_whitespace().next().unwrap_or("");
@@ -243,7 +257,7 @@ mod tests {
     use super::*;
 
     fn shapes(text: &str, ru: bool) -> Vec<(String, EntityKind)> {
-        find(text, 0..text.len(), ru).into_iter().map(|s| (text[s.range].to_string(), s.kind)).collect()
+        find(text, 0..text.len(), ru, wanted(text, ru)).into_iter().map(|s| (text[s.range].to_string(), s.kind)).collect()
     }
 
     #[test]

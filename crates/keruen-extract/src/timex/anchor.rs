@@ -61,6 +61,10 @@ pub(crate) fn resolve(
         _ => None,
     };
     let fixed = news.is_some();
+    // The last full day written, for "the following day" and "the same evening"; in
+    // news it moves with the text even though the year stays the dateline's.
+    let mut last_day: Option<(i32, Day, Option<(usize, usize)>)> =
+        anchor.and_then(|(y, d, at)| Some((y, d?, at)));
     let mut timexes = Vec::with_capacity(cands.len());
     let mut found = Vec::with_capacity(cands.len());
     for c in cands {
@@ -83,11 +87,21 @@ pub(crate) fn resolve(
                 };
                 format!("{}/{}", part(*from), part(*to))
             }),
-            Value::DaysAfter(n) => anchor.and_then(|(y, d, at)| {
-                let day = Day(d?.0 + n);
+            Value::DaysAfter(n) => last_day.map(|(y, d, at)| {
                 used = Some(Anchor { year: y, from: at });
-                let (yy, mm, dd) = day.ymd();
-                Some(format!("{yy:04}-{mm:02}-{dd:02}"))
+                Day(d.0 + n).to_string()
+            }),
+            Value::FromDateline(n) => news.and_then(|(y, d, at)| {
+                used = Some(Anchor { year: y, from: Some(at) });
+                Some(Day(d?.0 + n).to_string())
+            }),
+            Value::Weekday(w) => news.and_then(|(y, d, at)| {
+                let d = d?;
+                // The latest such weekday on or before the dateline (news reports the past).
+                let monday = Day::from_ymd(2024, 1, 1)?; // a Monday
+                let back = (d.0 - monday.0 - (*w as i32 - 1)).rem_euclid(7);
+                used = Some(Anchor { year: y, from: Some(at) });
+                Some(Day(d.0 - back).to_string())
             }),
             Value::YearsAfter(n) => anchor.map(|(y, _, at)| {
                 used = Some(Anchor { year: y, from: at });
@@ -98,10 +112,14 @@ pub(crate) fn resolve(
         let value = value.filter(|v| c.kind == TimexType::Duration || v.parse::<Edtf>().is_ok());
         if let Some(v) = &value
             && c.kind != TimexType::Duration
-            && !fixed
             && let Some((y, d)) = start_of(v)
         {
-            anchor = Some((y, d, Some(span)));
+            if !fixed {
+                anchor = Some((y, d, Some(span)));
+            }
+            if let Some(d) = d {
+                last_day = Some((y, d, Some(span)));
+            }
         }
         timexes.push(Timex {
             start: span.0,

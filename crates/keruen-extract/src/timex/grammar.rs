@@ -2,6 +2,7 @@
 //! with the rule that turns its match into an EDTF value.
 use super::{Candidate, TimexType, Value};
 use crate::lexicon::Lexicon;
+use crate::words::{WordRegex, WordSet};
 use regex::{Captures, Regex};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -43,11 +44,21 @@ enum Rule {
     RelativeDay,
     /// The following year / в том же году: rel.
     RelativeYear,
+    /// Two years later / через два года: n or n2.
+    YearsLater,
+    /// The autumn of that year / в октябре того же года: s, m, m2, s2 or s3.
+    SameYear,
+    /// A day of the week: w.
+    Weekday,
+    /// Today, yesterday / сегодня, вчера.
+    Today,
 }
 
 /// Compiled rules.
 pub(crate) struct Grammar {
-    rules: Vec<(Regex, Rule, u8)>,
+    rules: Vec<(WordRegex, Rule, u8)>,
+    /// All the rules at once, to pick those worth running on a window.
+    set: WordSet,
     /// Fast pre-check: a paragraph without digits, month, season, century or relative
     /// words cannot hold a timex.
     trigger: Regex,
@@ -55,6 +66,7 @@ pub(crate) struct Grammar {
     seasons: HashMap<String, u32>,
     ordinals: HashMap<String, u32>,
     numbers: HashMap<String, u32>,
+    weekdays: HashMap<String, u32>,
 }
 
 /// Alternation of words, longest first, escaped.
@@ -95,24 +107,33 @@ impl Grammar {
         let season_ru = forms(&lex.seasons, "ru", true);
         let ord_en = forms(&lex.ordinals, "en", true);
         let num_words = alt(lex.numbers.iter().flat_map(|(f, _, _)| cased(f)));
+        // English weekdays are capitalised; Russian ones written in lower case.
+        let weekday = format!("{}|{}", forms(&lex.weekdays, "en", false), forms(&lex.weekdays, "ru", false));
         let y = r"(?:1[0-9]{3}|20[0-9]{2})";
         let d = r"(?:[12][0-9]|3[01]|0?[1-9])";
         let dsuf = r"(?:st|nd|rd|th)?";
         let dash = r"\s*[-–—‐‑]\s*";
         // Russian "year" words that belong to the span: 1992 г., 1992 года, 1992 году.
-        let g = r"(?:\s*(?:гг\.|г\.|годах|годами|годов|годом|году|года|годы|год)(?:\b|$))";
+        // "г." ends in a full stop, after which `\b` would need a letter: it takes none.
+        let g = r"(?:\s*(?:гг\.|г\.|(?:годах|годами|годов|годом|году|года|годы|год)\b))";
         let roman = r"(?:XXI|XX|XIX|XVIII|XVII|XVI|XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)";
         let century_ord = format!(r"(?:{ord_en}|[0-9]{{1,2}}(?:st|nd|rd|th)|{roman})");
         let part_en = r"(?:(?:the\s+)?(?:very\s+)?(?:beginning|start|end|middle|turn|close|dawn|first\s+half|second\s+half|first\s+quarter|last\s+quarter|first\s+decades?|last\s+decades?|early\s+years|late\s+years)\s+of\s+)";
         let part_ru = r"(?:(?:начале|середине|конце|первой\s+половине|второй\s+половине|первой\s+четверти|последней\s+четверти|рубеже|начала|середины|конца)\s+)";
         let qual_en = r"(?:(?:early|mid|late|the\s+early|the\s+mid|the\s+late)[-\s]+)";
+        // Numeric dates d.m.yyyy, for ranges of them.
+        let nd1 = r"(?P<d1>[0-3]?[0-9])\.(?P<m1>[01]?[0-9])\.(?P<y1>1[0-9]{3}|20[0-9]{2})";
+        let nd2 = r"(?P<d2>[0-3]?[0-9])\.(?P<m2>[01]?[0-9])\.(?P<y2>1[0-9]{3}|20[0-9]{2})";
+        // Words that qualify a length of time and belong to its span.
+        let about = r"(?:(?:[Mm]ore\s+than|[Ll]ess\s+than|[Aa]lmost|[Nn]early|[Aa]bout|[Aa]round|[Aa]t\s+least|[Aa]pproximately|[Пп]очти|[Бб]олее|[Оо]коло|[Сс]выше|[Мм]енее|[Нн]е\s+менее|[Пп]оследние|[Пп]оследних)\s+)";
         let rules: Vec<(String, Rule, u8)> = vec![
             // --- intervals of days -------------------------------------------------
             (format!(r"\b[Ff]rom\s+(?P<m1>{mon_en})\s+(?P<d1>{d}){dsuf},?\s+(?:(?P<y1>{y}),?\s+)?(?:to|till|until|through|-|–)\s+(?:(?P<m2>{mon_en})\s+)?(?P<d2>{d}){dsuf},?\s+(?P<y2>{y})\b"), Rule::DayRange, 9),
-            (format!(r"\b[Ff]rom\s+(?P<d1>{d}){dsuf}\s+(?:of\s+)?(?:(?P<m1>{mon_en})\s+)?(?:(?P<y1>{y})\s+)?(?:to|till|until|through)\s+(?P<d2>{d}){dsuf}\s+(?:of\s+)?(?P<m2>{mon_en}),?\s+(?P<y2>{y})\b"), Rule::DayRange, 9),
-            (format!(r"\b(?P<m1>{mon_en})\s+(?P<d1>{d}){dsuf}{dash}(?:(?P<m2>{mon_en})\s+)?(?P<d2>{d}){dsuf},?\s+(?P<y2>{y})\b"), Rule::DayRange, 8),
-            (format!(r"\b(?P<d1>{d}){dsuf}(?:\s+(?P<m1>{mon}))?{dash}(?P<d2>{d}){dsuf}\s+(?P<m2>{mon}),?\s+(?P<y2>{y}){g}?"), Rule::DayRange, 8),
-            (format!(r"(?:\b[Ss]|\bС)\s+(?P<d1>{d})\s+(?:(?P<m1>{mon_ru})\s+)?(?:(?P<y1>{y}){g}?\s+)?по\s+(?P<d2>{d})\s+(?P<m2>{mon_ru})(?:\s+(?P<y2>{y}){g}?)?"), Rule::DayRange, 9),
+            (format!(r"\b[Ff]rom\s+(?P<d1>{d}){dsuf}\s+(?:of\s+)?(?:(?P<m1>{mon_en})\s+)?(?:(?P<y1>{y})\s+)?(?:to|till|until|through)\s+(?P<d2>{d}){dsuf}\s+(?:of\s+)?(?P<m2>{mon_en})(?:,?\s+(?P<y2>{y}))?\b"), Rule::DayRange, 9),
+            (format!(r"\b(?P<m1>{mon_en})\s+(?P<d1>{d}){dsuf}{dash}(?:(?P<m2>{mon_en})\s+)?(?P<d2>{d}){dsuf}(?:,?\s+(?P<y2>{y}))?\b"), Rule::DayRange, 8),
+            (format!(r"\b(?P<d1>{d}){dsuf}(?:\s+(?P<m1>{mon}))?{dash}(?P<d2>{d}){dsuf}\s+(?P<m2>{mon})(?:,?\s+(?P<y2>{y}){g}?|\b)"), Rule::DayRange, 8),
+            (format!(r"\b[Сс]\s+(?P<d1>{d})\s+(?:(?P<m1>{mon_ru})\s+)?(?:(?P<y1>{y}){g}?\s+)?по\s+(?P<d2>{d})\s+(?P<m2>{mon_ru})(?:\s+(?P<y2>{y}){g}?)?"), Rule::DayRange, 9),
+            (format!(r"(?:\b(?:[Сс]|[Ff]rom)\s+)?\b{nd1}(?:\s*г\.)?(?:\s+(?:по|до|to|till|until)\s+|{dash}){nd2}(?:\s*г\.)?"), Rule::DayRange, 9),
             // --- intervals of months and years ------------------------------------
             (format!(r"\b[Ff]rom\s+(?P<m1>{mon_en})\s+(?:(?P<y1>{y})\s+)?(?:to|till|until|through)\s+(?P<m2>{mon_en}),?\s+(?P<y2>{y})\b"), Rule::MonthRange, 8),
             (format!(r"(?:\b[Ff]rom|\b[Bb]etween)\s+(?:the\s+years?\s+)?(?P<y1>{y})\s+(?:to|till|until|through|and)\s+(?P<y2>{y})\b"), Rule::YearRange, 8),
@@ -123,6 +144,7 @@ impl Grammar {
             // --- open intervals ----------------------------------------------------
             (format!(r"\b(?:[Ss]ince|[Ee]ver\s+since|[Ss]tarting\s+(?:from|in))\s+(?:(?:(?P<m>{mon_en})\s+(?:(?P<d>{d}){dsuf},?\s+)?)|(?:(?P<d2>{d}){dsuf}\s+(?P<m2>{mon_en})\s+))?(?P<y>{y})\b"), Rule::Since, 7),
             (format!(r"(?:\b(?:[Нн]ачиная\s+)?[Сс])\s+(?:(?P<d2>{d})\s+(?P<m2>{mon_ru})\s+|(?P<m>{mon_ru})\s+)?(?P<y>{y}){g}"), Rule::Since, 7),
+            (format!(r"\b[Ff]rom\s+(?P<y>{y})\s+onwards?\b"), Rule::Since, 7),
             (format!(r"\b(?:[Uu]p\s+to|[Uu]ntil|[Tt]ill)\s+(?P<y>{y})\b"), Rule::Until, 7),
             (format!(r"(?:\b[Дд]о)\s+(?P<y>{y}){g}"), Rule::Until, 7),
             // --- dates -------------------------------------------------------------
@@ -133,41 +155,51 @@ impl Grammar {
             (r"\b(?P<y>1[0-9]{3}|20[0-9]{2})-(?P<m>[01][0-9])-(?P<d>[0-3][0-9])\b".to_string(), Rule::NumericDate, 6),
             (format!(r"\b(?:{qual_en})?(?P<m>{mon_en}),?\s+(?:of\s+)?(?P<y>{y})\b"), Rule::MonthYear, 5),
             (format!(r"\b(?P<m>{mon_ru})\s+(?P<y>{y}){g}?"), Rule::MonthYear, 5),
+            (format!(r"\b(?P<y>{y}),\s+(?P<m>{mon_en})\b"), Rule::MonthYear, 4),
             (format!(r"\b(?P<m>{mon_en})\s+(?P<d>{d}){dsuf}\b"), Rule::DayMonth, 3),
             (format!(r"\b(?:the\s+)?(?P<d>{d}){dsuf}\s+(?:of\s+)?(?P<m>{mon})(?:\b|$)"), Rule::DayMonth, 3),
             (format!(r"\b(?:(?:the\s+)?(?:early|late)\s+)?(?:the\s+)?(?P<s>{season_en})\s+(?:of\s+)?(?P<y>{y})\b"), Rule::Season, 5),
             (format!(r"\b(?P<s>{season_ru})\s+(?P<y>{y}){g}?"), Rule::Season, 5),
             (format!(r"\b(?:(?:the\s+)?{part_en})?(?:the\s+)?(?:{qual_en})?'?(?P<dec>1[0-9][0-9]|20[0-9]|[0-9])0['’]?s\b"), Rule::Decade, 5),
             (format!(r"(?:{part_ru})?(?P<dec>1[0-9][0-9]|20[0-9]|[0-9])0-?(?:е|х|ые|ых|ми)(?:\s+(?:гг\.|годы|годов|годах|годам|годами))?"), Rule::Decade, 5),
-            (format!(r"\b(?:the\s+)?(?:{part_en})?(?:the\s+)?(?:{qual_en})?(?:(?:new|last|past|current|present|previous|coming|next)\s+)?(?P<c>{century_ord})[-\s]+[Cc]entury(?:\s+(?:AD|CE))?\b"), Rule::Century, 6),
+            (format!(r"\b(?:[Tt]he\s+)?(?:{part_en})?(?:the\s+)?(?:{qual_en})?(?:(?:new|last|past|current|present|previous|coming|next)\s+)?(?P<c>{century_ord})[-\s]+[Cc]entury(?:\s+(?:AD|CE))?\b"), Rule::Century, 6),
             (format!(r"\b(?:the\s+)?(?P<c1>{century_ord})\s*(?:[-–—]|and|to)\s*(?:the\s+)?(?P<c2>{century_ord})[-\s]+[Cc]enturies\b"), Rule::CenturyRange, 7),
             (format!(r"(?:{part_ru})?(?P<c>{roman}|[0-9]{{1,2}})(?:-?(?:го|м|й))?\s+(?:век(?:а|е|ом|у)?|в\.)(?:\s|$|[.,;:)])"), Rule::Century, 6),
             (format!(r"(?:[Сс]\s+)?(?P<c1>{roman})\s*(?:[-–—]|по|и)\s*(?P<c2>{roman})\s+(?:век(?:а|ов)?|вв\.)"), Rule::CenturyRange, 7),
-            (format!(r"\b(?P<y>{y})(?:{g}|\b)"), Rule::Year, 1),
+            (format!(r"\b(?P<y>{y})(?:{g}|-(?:м|й|го|му)\b|\b)"), Rule::Year, 1),
             // --- durations ---------------------------------------------------------
-            (format!(r"\b(?P<n>[0-9]{{1,4}}|{num_words})(?:\s*[-–]\s*[0-9]{{1,4}})?(?:\s+|-)(?P<u>years?|months?|weeks?|days?|decades?|centuries|century|лет|года|год|месяцев|месяца|месяц|недель|недели|неделю|дней|дня|день|десятилетий|десятилетия|десятилетие|веков|века)\b"), Rule::Duration, 2),
+            (format!(r"\b{about}?(?P<n>[0-9]{{1,4}}|{num_words})(?:\s*[-–]\s*[0-9]{{1,4}})?(?:\s+|-)(?P<u>years?|months?|weeks?|days?|hours?|minutes?|decades?|centuries|century|лет|года|год|месяцев|месяца|месяц|недель|недели|неделю|дней|дня|день|часов|часа|час|минут|минуты|десятилетий|десятилетия|десятилетие|веков|века)\b"), Rule::Duration, 2),
+            (r"\b(?:[Mm]ore|[Ll]ess)\s+than\s+an?\s+(?P<u>year|month|week|day|decade|century)\b".to_string(), Rule::Duration, 2),
+            (r"\b(?:[Пп]очти\s+|[Бб]олее\s+)?(?P<q>[Чч]етверть\s+век[ау]?|[Пп]олвека|[Пп]олстолетия)|\b(?:[Aa]\s+)?(?P<h>quarter\s+of\s+a\s+century|half\s+a\s+century)\b".to_string(), Rule::Duration, 2),
             // --- relative to an earlier date ---------------------------------------
-            (r"\b(?:[Tt]he\s+(?:following|next|same|previous)\s+day|[Tt]he\s+day\s+(?:after|before)|[Нн]а\s+следующий\s+день|[Вв]\s+тот\s+же\s+день|[Нн]акануне)\b".to_string(), Rule::RelativeDay, 4),
-            (r"\b(?:[Tt]he\s+(?:following|next|same|previous)\s+year|[Tt]hat\s+(?:same\s+)?year|(?:в\s+)?том\s+же\s+году|(?:на\s+)?следующий\s+год|(?:в\s+)?следующем\s+году)\b".to_string(), Rule::RelativeYear, 4),
+            (r"\b(?:[Tt]he\s+(?:following|next|same|previous)\s+(?:evening|morning|night)|[Tt]he\s+day\s+(?:after|before)|[Сс]ледующий\s+день|[Тт]от\s+же\s+день|[Нн]акануне)\b".to_string(), Rule::RelativeDay, 4),
+            (r"\b(?:[Tt]he\s+(?:following|next|same|previous)\s+year|[Tt]hat\s+(?:same\s+)?year|[Тт]ом\s+же\s+году|[Сс]ледующий\s+год|[Сс]ледующем\s+году|[Nn]ext\s+year|[Ll]ast\s+year)\b".to_string(), Rule::RelativeYear, 4),
+            (format!(r"\b(?P<w>{weekday})\b"), Rule::Weekday, 3),
+            (r"\b(?:[Tt]oday|[Yy]esterday|[Сс]егодня|[Вв]чера)\b".to_string(), Rule::Today, 3),
+            (format!(r"\b(?P<n>[0-9]{{1,2}}|{num_words})\s+years?\s+later\b|\b(?:[Чч]ерез|[Сс]пустя)\s+(?P<n2>[0-9]{{1,2}}|{num_words})\s+(?:год|года|лет)\b"), Rule::YearsLater, 5),
+            (format!(r"\b(?:(?:the\s+)?(?P<s>{season_en})|(?P<m>{mon_en}))\s+of\s+(?:that|the\s+same)\s+year\b|\b(?:(?P<m2>{mon_ru})|(?P<s2>{season_ru}))\s+того\s+же\s+года|\b(?:[Тт]у|[Тт]ой)\s+же\s+(?P<s3>{season_ru})"), Rule::SameYear, 6),
         ];
+        let set = WordSet::new(rules.iter().map(|(re, _, _)| re.as_str())).expect("timex rule set");
         let rules = rules
             .into_iter()
             .map(|(re, rule, prio)| {
-                (Regex::new(&re).unwrap_or_else(|e| panic!("timex rule {rule:?}: {e}")), rule, prio)
+                (WordRegex::new(&re).unwrap_or_else(|e| panic!("timex rule {rule:?}: {e}")), rule, prio)
             })
             .collect();
         let trigger = Regex::new(&format!(
-            r"[0-9]|{mon_en}|(?i:{mon_ru}|centur|век|вв\.|{season_en}|{season_ru}|following|same\s+day|same\s+year|тот\s+же|том\s+же|следующ|накануне)|{num_words}"
+            r"[0-9]|{mon_en}|(?i:{mon_ru}|centur|век|вв\.|{season_en}|{season_ru}|following|same\s+(?:day|year|evening|morning|night)|that\s+year|next\s+year|last\s+year|than\s+an?\s|quarter\s+of|half\s+a\s+century|тот\s+же|том\s+же|того\s+же|ту\s+же|той\s+же|следующ|накануне|четверть|полвека|полстолетия|today|yesterday|сегодня|вчера)|{num_words}|{weekday}"
         ))
         .expect("trigger regex");
         let map = |list: &[(&str, u32, &str)]| list.iter().map(|(f, n, _)| (f.to_lowercase(), *n)).collect();
         Grammar {
             rules,
+            set,
             trigger,
             months: lex.month_map(),
             seasons: map(&lex.seasons),
             ordinals: map(&lex.ordinals),
             numbers: map(&lex.numbers),
+            weekdays: map(&lex.weekdays),
         }
     }
 
@@ -177,20 +209,27 @@ impl Grammar {
         if !self.trigger.is_match(slice) {
             return;
         }
-        for (re, rule, priority) in &self.rules {
-            for caps in re.captures_iter(slice) {
+        // One pass of the set tells which rules can match; only those run.
+        for i in self.set.matches(slice).iter() {
+            let (re, rule, priority) = &self.rules[i];
+            for caps in re.captures_in(text, range.clone()) {
                 let m = caps.get(0).expect("whole match");
                 let mut end = m.end();
                 // Trailing punctuation caught by `(?:\s|$|[.,;:)])` is not part of the span.
-                while end > m.start()
-                    && slice[..end].ends_with(|c: char| c.is_whitespace() || ",;:)".contains(c))
-                {
-                    end -= slice[..end].chars().next_back().map(char::len_utf8).unwrap_or(1);
+                while end > m.start() && text[..end].ends_with(|c: char| c.is_whitespace() || ",;:)".contains(c)) {
+                    end -= text[..end].chars().next_back().map(char::len_utf8).unwrap_or(1);
                 }
-                // "в." ends a Russian century; keep its full stop, but not a sentence's.
-                let span = (range.start + m.start())..(range.start + end);
+                // "… on 21–22 June." — the full stop of an English month at the end of a
+                // sentence is the sentence's, not an abbreviation's.
+                if end > m.start() && text[..end].ends_with('.') {
+                    let word = text[m.start()..end - 1].rsplit(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+                    let next = text[end..].trim_start().chars().next();
+                    if word.len() > 3 && word.chars().all(|c| c.is_ascii_alphabetic()) && next.is_none_or(char::is_uppercase) {
+                        end -= 1;
+                    }
+                }
                 if let Some((kind, value)) = self.value(*rule, &caps) {
-                    out.push(Candidate { range: span, kind, value, priority: *priority });
+                    out.push(Candidate { range: m.start()..end, kind, value, priority: *priority });
                 }
             }
         }
@@ -304,11 +343,17 @@ impl Grammar {
             }
             Rule::Year => known(Date, format!("{:04}", Self::num(c, "y")?)),
             Rule::Duration => {
-                let n_text = c.name("n")?.as_str();
-                let n = n_text
-                    .parse::<u32>()
-                    .ok()
-                    .or_else(|| self.numbers.get(&n_text.to_lowercase()).copied())?;
+                // "четверть века", "half a century": the whole phrase is the length.
+                if let Some(q) = c.name("q").or_else(|| c.name("h")) {
+                    let q = q.as_str().to_lowercase();
+                    let years = if q.starts_with("четверть") || q.starts_with("quarter") { 25 } else { 50 };
+                    return known(Duration, format!("P{years}Y"));
+                }
+                // "more than a year": one.
+                let n = match c.name("n") {
+                    Some(n) => self.number(n.as_str())?,
+                    None => 1,
+                };
                 let unit = c.name("u")?.as_str().to_lowercase();
                 let v = match unit.as_str() {
                     u if u.starts_with("year") || u == "лет" || u.starts_with("год") => {
@@ -323,6 +368,8 @@ impl Grammar {
                         format!("P{}Y", n * 10)
                     }
                     u if u.starts_with("centur") || u.starts_with("век") => format!("P{}Y", n * 100),
+                    u if u.starts_with("hour") || u.starts_with("час") => format!("PT{n}H"),
+                    u if u.starts_with("minute") || u.starts_with("минут") => format!("PT{n}M"),
                     _ => return None,
                 };
                 known(Duration, v)
@@ -353,7 +400,35 @@ impl Grammar {
                 };
                 Some((Date, Value::YearsAfter(years)))
             }
+            Rule::YearsLater => {
+                let n = self.number(c.name("n").or_else(|| c.name("n2"))?.as_str())?;
+                Some((Date, Value::YearsAfter(n as i32)))
+            }
+            Rule::SameYear => {
+                let part = match c.name("m").or_else(|| c.name("m2")) {
+                    Some(_) => self.month(c, "m").or_else(|| self.month(c, "m2"))?,
+                    None => {
+                        let s = c.name("s").or_else(|| c.name("s2")).or_else(|| c.name("s3"))?;
+                        *self.seasons.get(&s.as_str().to_lowercase())?
+                    }
+                };
+                Some((Date, Value::NeedsYear { month: part, day: None }))
+            }
+            Rule::Weekday => {
+                let w = self.weekdays.get(&c.name("w")?.as_str().to_lowercase())?;
+                Some((Date, Value::Weekday(*w)))
+            }
+            Rule::Today => {
+                let t = c.get(0)?.as_str().to_lowercase();
+                let days = if t == "yesterday" || t == "вчера" { -1 } else { 0 };
+                Some((Date, Value::FromDateline(days)))
+            }
         }
+    }
+
+    /// A number written in digits or in words.
+    fn number(&self, s: &str) -> Option<u32> {
+        s.parse::<u32>().ok().or_else(|| self.numbers.get(&s.to_lowercase()).copied())
     }
 }
 

@@ -17,6 +17,12 @@ fn word_before(text: &str, at: usize) -> (String, String) {
     (word, bare)
 }
 
+/// The two words before byte `at`, lower-cased: "раз в" before "три года".
+fn two_words_before(text: &str, at: usize) -> String {
+    let words: Vec<&str> = text[..at].split_whitespace().rev().take(2).collect();
+    words.iter().rev().copied().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
 /// The word after byte `at`, lower-cased, without surrounding punctuation.
 fn word_after(text: &str, at: usize) -> String {
     let after = text[at..].trim_start();
@@ -46,7 +52,10 @@ pub(crate) fn plausible(text: &str, c: &Candidate, lex: &Lexicon) -> bool {
             return false;
         }
         let (word, bare) = word_before(text, c.range.start);
-        if lex.blocks_date_before(&word) || lex.blocks_date_before(&bare) {
+        if lex.blocks_date_before(&word)
+            || lex.blocks_date_before(&bare)
+            || lex.blocks_date_before(&two_words_before(text, c.range.start))
+        {
             return false;
         }
         // Inside a web address or an e-mail.
@@ -84,7 +93,8 @@ pub(crate) fn plausible(text: &str, c: &Candidate, lex: &Lexicon) -> bool {
     if c.kind == TimexType::Duration {
         // "four centuries ago" is a date relative to an unstated now, not a length.
         let after = word_after(text, c.range.end);
-        if matches!(after.as_str(), "ago" | "назад" | "earlier" | "later" | "спустя") {
+        // "a 14-year-old manaschi" is an age.
+        if matches!(after.as_str(), "ago" | "назад" | "earlier" | "later" | "спустя" | "old") {
             return false;
         }
         // "1992 году" is a year, not 1992 years.
@@ -93,7 +103,10 @@ pub(crate) fn plausible(text: &str, c: &Candidate, lex: &Lexicon) -> bool {
             return false;
         }
         let (word, bare) = word_before(text, c.range.start);
-        if lex.blocks_date_before(&word) || lex.blocks_date_before(&bare) {
+        if lex.blocks_date_before(&word)
+            || lex.blocks_date_before(&bare)
+            || lex.blocks_date_before(&two_words_before(text, c.range.start))
+        {
             return false;
         }
     }

@@ -79,6 +79,10 @@ pub(crate) enum Value {
     DaysAfter(i32),
     /// Relative to the anchor year: years after it (the following year = 1).
     YearsAfter(i32),
+    /// A day of the week (1 Monday … 7 Sunday): dated only under a dateline.
+    Weekday(u32),
+    /// Days after the dateline (today = 0, yesterday = -1): dated only under one.
+    FromDateline(i32),
 }
 
 /// A found expression in bytes, for the other extractors (events take their date from
@@ -122,12 +126,20 @@ fn resolve_overlaps(mut cands: Vec<Candidate>) -> Vec<Candidate> {
             .then(b.priority.cmp(&a.priority))
             .then(a.range.start.cmp(&b.range.start))
     });
+    // Chosen spans are disjoint: only the one that starts last before a candidate's
+    // end can overlap it.
+    let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
     let mut chosen: Vec<Candidate> = Vec::new();
     for c in cands {
-        if chosen.iter().all(|k| k.range.end <= c.range.start || c.range.end <= k.range.start) {
+        let clash = taken.range(..c.range.end).next_back().is_some_and(|(_, &end)| end > c.range.start);
+        if !clash {
+            taken.insert(c.range.start, c.range.end);
             chosen.push(c);
         }
     }
     chosen.sort_by_key(|c| c.range.start);
     chosen
 }
+
+#[cfg(test)]
+mod tests;

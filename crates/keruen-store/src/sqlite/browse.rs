@@ -254,6 +254,28 @@ impl Browse for SqliteStore {
         })
     }
 
+    fn source_hits(&self, keys: &[String]) -> Result<Vec<SourceHit>> {
+        self.read(|c| {
+            let mut st =
+                c.prepare_cached("SELECT key, title, authors, issued FROM sources WHERE key = ?1")?;
+            let mut out = Vec::with_capacity(keys.len());
+            for k in keys {
+                let hit = st
+                    .query_row([k], |r| {
+                        Ok(SourceHit {
+                            id: r.get(0)?,
+                            title: r.get(1)?,
+                            authors: r.get(2)?,
+                            issued: r.get(3)?,
+                        })
+                    })
+                    .optional()?;
+                out.extend(hit);
+            }
+            Ok(out)
+        })
+    }
+
     fn place_counts(&self, query: &SearchQuery) -> Result<Vec<PlaceCount>> {
         self.read(|c| {
             let planned = plan(c, query)?;

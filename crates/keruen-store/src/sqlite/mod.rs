@@ -3,11 +3,16 @@
 //! One writer connection behind a mutex (SQLite allows one writer at a time anyway)
 //! and a small pool of reader connections, which WAL lets run beside the writer.
 mod browse;
-mod curation;
+mod duplicates;
 mod read;
+mod review;
 mod search;
+mod state;
+mod txn;
+mod users;
 mod write;
 
+use crate::curate::accounts::check_actor_key;
 use crate::{
     AuditEntry, EventScope, ImportOptions, ImportReport, IngestBundle, IngestReport, Rejected, Result,
     SearchQuery, SearchResults, Stats, Store, StoreError,
@@ -21,7 +26,10 @@ use std::sync::Mutex;
 const APPLICATION_ID: i64 = 0x4B52_554E;
 
 /// The migrations, in order; the schema version is the number applied.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/sqlite/0001_init.sql"),
+    include_str!("../../migrations/sqlite/0002_curation.sql"),
+];
 
 /// Newest schema version this build knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -214,11 +222,17 @@ impl Store for SqliteStore {
         options: &ImportOptions,
         rejected: &mut dyn FnMut(Rejected),
     ) -> Result<ImportReport> {
-        self.write(|tx| write::import(tx, records, options, rejected))
+        self.write(|tx| {
+            check_actor_key(&mut txn::SqliteTx::new(tx), &options.actor, "import")?;
+            write::import(tx, records, options, rejected)
+        })
     }
 
     fn ingest(&self, bundle: &IngestBundle) -> Result<IngestReport> {
-        self.write(|tx| write::ingest(tx, bundle))
+        self.write(|tx| {
+            check_actor_key(&mut txn::SqliteTx::new(tx), &bundle.actor, "ingest documents")?;
+            write::ingest(tx, bundle, &bundle.actor)
+        })
     }
 
     fn event(&self, key: &str) -> Result<Option<Event>> {

@@ -267,25 +267,45 @@ pub(crate) fn stats(c: &Connection) -> Result<Stats> {
     })
 }
 
+pub(crate) fn audit_from_row(r: &Row) -> rusqlite::Result<AuditEntry> {
+    let json = |i: usize| -> rusqlite::Result<Option<serde_json::Value>> {
+        let s: Option<String> = r.get(i)?;
+        Ok(s.and_then(|s| serde_json::from_str(&s).ok()))
+    };
+    Ok(AuditEntry {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        action: r.get(3)?,
+        item: r.get(4)?,
+        before: json(5)?,
+        after: json(6)?,
+        reason: r.get(7)?,
+    })
+}
+
 pub(crate) fn history(c: &Connection, item: &str) -> Result<Vec<AuditEntry>> {
     let mut st = c.prepare_cached(
         "SELECT id, at, actor, action, item, before, after, reason FROM audit WHERE item = ?1 ORDER BY id",
     )?;
-    let rows = st.query_map(params![item], |r| {
-        let json = |i: usize| -> rusqlite::Result<Option<serde_json::Value>> {
-            let s: Option<String> = r.get(i)?;
-            Ok(s.and_then(|s| serde_json::from_str(&s).ok()))
-        };
-        Ok(AuditEntry {
-            id: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            action: r.get(3)?,
-            item: r.get(4)?,
-            before: json(5)?,
-            after: json(6)?,
-            reason: r.get(7)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let rows = st.query_map(params![item], audit_from_row)?;
+    let mut entries: Vec<AuditEntry> = rows.collect::<rusqlite::Result<_>>()?;
+    entries.iter_mut().for_each(AuditEntry::redact);
+    Ok(entries)
+}
+
+/// Streams the whole log after entry `after`, unredacted.
+pub(crate) fn audit_log(
+    c: &Connection,
+    after: i64,
+    sink: &mut dyn FnMut(AuditEntry) -> Result<()>,
+) -> Result<()> {
+    let mut st = c.prepare(
+        "SELECT id, at, actor, action, item, before, after, reason FROM audit WHERE id > ?1 ORDER BY id",
+    )?;
+    let mut rows = st.query([after])?;
+    while let Some(r) = rows.next()? {
+        sink(audit_from_row(r)?)?;
+    }
+    Ok(())
 }

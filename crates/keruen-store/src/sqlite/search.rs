@@ -7,7 +7,7 @@ use crate::{
 use keruen_model::EntityKind;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 const DEFAULT_LIMIT: usize = 20;
 const MAX_LIMIT: usize = 500;
@@ -184,13 +184,22 @@ pub(crate) fn search(c: &Connection, q: &SearchQuery) -> Result<SearchResults> {
     let where_sql = f.sql();
     // Counting a broad match exactly costs a lookup per matching event; beyond
     // COUNT_CAP the answer is "more than" (facets, when asked for, count everything).
-    let mut count_params = f.params.clone();
-    count_params.push(Value::Integer(COUNT_CAP as i64 + 1));
-    let counted: i64 = c
-        .prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where_sql} LIMIT ?)"))?
-        .query_row(params_from_iter(&count_params), |r| r.get(0))?;
-    let total_is_lower_bound = counted as u64 > COUNT_CAP;
-    let total = counted.min(COUNT_CAP as i64);
+    // Facets read every matching event anyway, and count them exactly on the way.
+    let facets = if q.facets { Some(facets(c, &where_sql, &f.params)?) } else { None };
+    let (total, total_is_lower_bound) = match &facets {
+        Some((_, n)) => (*n as i64, false),
+        None => {
+            let mut count_params = f.params.clone();
+            count_params.push(Value::Integer(COUNT_CAP as i64 + 1));
+            let counted: i64 = c
+                .prepare_cached(&format!(
+                    "SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where_sql} LIMIT ?)"
+                ))?
+                .query_row(params_from_iter(&count_params), |r| r.get(0))?;
+            (counted.min(COUNT_CAP as i64), counted as u64 > COUNT_CAP)
+        }
+    };
+    let facets = facets.map(|(f, _)| f);
 
     let mut page_params = f.params.clone();
     let mut page_where = where_sql.clone();
@@ -231,7 +240,6 @@ pub(crate) fn search(c: &Connection, q: &SearchQuery) -> Result<SearchResults> {
     let next = if more { last.map(|(d, i)| format!("{d}.{i}")) } else { None };
     drop(rows);
 
-    let facets = if q.facets { Some(facets(c, &where_sql, &f.params)?) } else { None };
     let sources = if all_words.is_empty() { Vec::new() } else { matching_sources(c, &all_words)? };
     Ok(SearchResults {
         total: total as u64,
@@ -271,58 +279,52 @@ fn matching_sources(c: &Connection, words: &[String]) -> Result<Vec<SourceHit>> 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn grouped(c: &Connection, sql: &str, params: &[Value]) -> Result<Vec<Facet>> {
-    let mut st = c.prepare_cached(sql)?;
-    let rows = st.query_map(params_from_iter(params), |r| {
-        let v: Value = r.get(0)?;
-        let value = match v {
-            Value::Integer(i) => i.to_string(),
-            Value::Text(t) => t,
-            _ => String::new(),
-        };
-        Ok(Facet { value, count: r.get::<_, i64>(1)? as u64 })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-fn facets(c: &Connection, where_sql: &str, params: &[Value]) -> Result<Facets> {
-    let by_count = |mut v: Vec<Facet>| {
+/// Facet counts and the exact total, in one pass over the matching events: their
+/// type, status, year and the denormalised `sectors` and `countries` columns are read
+/// once and counted here, instead of one GROUP BY (and, for states, a join with the
+/// participants) per facet, each of which re-evaluated the whole filter.
+fn facets(c: &Connection, where_sql: &str, params: &[Value]) -> Result<(Facets, u64)> {
+    let mut st = c.prepare_cached(&format!(
+        "SELECT e.type, e.status, e.year, e.sectors, e.countries FROM events e WHERE {where_sql}"
+    ))?;
+    let mut rows = st.query(params_from_iter(params))?;
+    let mut types: HashMap<String, u64> = HashMap::new();
+    let mut statuses: HashMap<String, u64> = HashMap::new();
+    let mut years: BTreeMap<i64, u64> = BTreeMap::new();
+    let mut sectors: HashMap<String, u64> = HashMap::new();
+    let mut countries: HashMap<String, u64> = HashMap::new();
+    let mut total = 0u64;
+    let bump = |m: &mut HashMap<String, u64>, k: &str| match m.get_mut(k) {
+        Some(n) => *n += 1,
+        None => {
+            m.insert(k.to_string(), 1);
+        }
+    };
+    while let Some(r) = rows.next()? {
+        total += 1;
+        bump(&mut types, r.get_ref(0)?.as_str().unwrap_or_default());
+        bump(&mut statuses, r.get_ref(1)?.as_str().unwrap_or_default());
+        if let Some(y) = r.get_ref(2)?.as_i64_or_null().map_err(rusqlite::Error::from)? {
+            *years.entry(y).or_default() += 1;
+        }
+        for sector in r.get_ref(3)?.as_str().unwrap_or_default().split(',').filter(|s| !s.is_empty()) {
+            bump(&mut sectors, sector);
+        }
+        for code in r.get_ref(4)?.as_str().unwrap_or_default().split(',').filter(|s| !s.is_empty()) {
+            bump(&mut countries, code);
+        }
+    }
+    let by_count = |m: HashMap<String, u64>| {
+        let mut v: Vec<Facet> = m.into_iter().map(|(value, count)| Facet { value, count }).collect();
         v.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
         v
     };
-    let types = by_count(grouped(
-        c,
-        &format!("SELECT e.type, count(*) FROM events e WHERE {where_sql} GROUP BY 1"),
-        params,
-    )?);
-    let statuses = by_count(grouped(
-        c,
-        &format!("SELECT e.status, count(*) FROM events e WHERE {where_sql} GROUP BY 1"),
-        params,
-    )?);
-    let years = grouped(
-        c,
-        &format!(
-            "SELECT e.year, count(*) FROM events e WHERE {where_sql} AND e.year IS NOT NULL GROUP BY 1 ORDER BY 1"
-        ),
-        params,
-    )?;
-    let countries = by_count(grouped(
-        c,
-        &format!(
-            "SELECT en.key, count(DISTINCT p.event_id) FROM participants p JOIN entities en ON en.id = p.entity_id
-             WHERE en.kind = 'country' AND p.event_id IN (SELECT e.id FROM events e WHERE {where_sql}) GROUP BY 1"
-        ),
-        params,
-    )?);
-    let mut sectors: BTreeMap<String, u64> = BTreeMap::new();
-    for combo in
-        grouped(c, &format!("SELECT e.sectors, count(*) FROM events e WHERE {where_sql} GROUP BY 1"), params)?
-    {
-        for s in combo.value.split(',').filter(|s| !s.is_empty()) {
-            *sectors.entry(s.to_string()).or_default() += combo.count;
-        }
-    }
-    let sectors = by_count(sectors.into_iter().map(|(value, count)| Facet { value, count }).collect());
-    Ok(Facets { types, countries, years, sectors, statuses })
+    let facets = Facets {
+        types: by_count(types),
+        countries: by_count(countries),
+        years: years.into_iter().map(|(y, count)| Facet { value: y.to_string(), count }).collect(),
+        sectors: by_count(sectors),
+        statuses: by_count(statuses),
+    };
+    Ok((facets, total))
 }

@@ -1,17 +1,14 @@
 //! Writes: gazetteer seeding, imports, ingests. Each runs inside the caller's
 //! transaction and appends to the audit log in it.
+use crate::columns::{
+    Outcome, SourceFacts, authors, bounds, event_search_body, ingest_summary, sectors, sort_day, source_body,
+    unknown_entity, unknown_source, year_of,
+};
 use crate::{ImportOptions, ImportReport, IngestBundle, IngestReport, Rejected, Result, StoreError, now};
 use keruen_gazetteer::fold::fold;
-use keruen_model::{Edtf, Entity, Event, Record, RecordLine, Source};
-use rusqlite::{OptionalExtension, Transaction, params};
+use keruen_model::{Entity, Event, Record, RecordLine, Source};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
-
-/// Whether a write created something or found it already there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Outcome {
-    Created,
-    Unchanged,
-}
 
 /// Keys already resolved to row ids during one transaction.
 pub(crate) struct Resolver {
@@ -22,7 +19,7 @@ pub(crate) struct Resolver {
 impl Resolver {
     /// Loads every entity and source key: a few thousand entities at most in
     /// practice, and a lookup per participant would dominate a bulk import.
-    pub(crate) fn load(tx: &Transaction) -> Result<Self> {
+    pub(crate) fn load(tx: &Connection) -> Result<Self> {
         let mut entities = HashMap::new();
         let mut stmt = tx.prepare("SELECT key, id FROM entities")?;
         for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
@@ -39,18 +36,12 @@ impl Resolver {
     }
 
     fn entity(&self, key: &str) -> std::result::Result<i64, String> {
-        self.entities.get(key).copied().ok_or_else(|| {
-            if key.len() == 2 && key.bytes().all(|b| b.is_ascii_uppercase()) {
-                format!("unknown country code `{key}` (not an ISO 3166-1 code that keruen knows)")
-            } else {
-                format!("unknown entity `{key}`: import it first or use a gazetteer id")
-            }
-        })
+        self.entities.get(key).copied().ok_or_else(|| unknown_entity(key))
     }
 }
 
 pub(crate) fn audit(
-    tx: &Transaction,
+    tx: &Connection,
     actor: &str,
     action: &str,
     item: &str,
@@ -65,25 +56,7 @@ pub(crate) fn audit(
     Ok(())
 }
 
-fn bounds(date: Option<&Edtf>) -> (Option<i32>, Option<i32>) {
-    match date {
-        Some(d) => (d.earliest().map(|d| d.0), d.latest().map(|d| d.0)),
-        None => (None, None),
-    }
-}
-
-/// Undated events sort after every dated one.
-pub(crate) const UNDATED: i64 = i32::MAX as i64;
-
-fn sort_day(lo: Option<i32>, hi: Option<i32>) -> i64 {
-    lo.or(hi).map(i64::from).unwrap_or(UNDATED)
-}
-
-fn year_of(day: i64) -> Option<i32> {
-    (day != UNDATED).then(|| keruen_model::Day(day as i32).ymd().0)
-}
-
-pub(crate) fn seed_gazetteer(tx: &Transaction, entities: &[Entity]) -> Result<usize> {
+pub(crate) fn seed_gazetteer(tx: &Connection, entities: &[Entity]) -> Result<usize> {
     let mut changed = 0;
     for e in entities {
         let record = serde_json::to_string(e)?;
@@ -109,7 +82,7 @@ pub(crate) fn seed_gazetteer(tx: &Transaction, entities: &[Entity]) -> Result<us
 }
 
 fn insert_entity_row(
-    tx: &Transaction,
+    tx: &Connection,
     e: &Entity,
     origin: &str,
     record: &str,
@@ -152,11 +125,11 @@ fn insert_entity_row(
 /// Inserts an entity that is not in the database yet; an identical one is unchanged,
 /// a different one with the same key is refused.
 pub(crate) fn put_entity(
-    tx: &Transaction,
+    tx: &Connection,
     resolver: &mut Resolver,
     e: &Entity,
     origin: &str,
-    actor: &str,
+    actor: Option<&str>,
 ) -> std::result::Result<Outcome, String> {
     e.validate().map_err(|err| err.to_string())?;
     let record = serde_json::to_string(e).map_err(|err| err.to_string())?;
@@ -171,17 +144,21 @@ pub(crate) fn put_entity(
         };
     }
     let id = insert_entity_row(tx, e, origin, &record, None).map_err(|err| err.to_string())?;
-    audit(tx, actor, "create", &e.id, None, Some(&record), None).map_err(|err| err.to_string())?;
+    if let Some(actor) = actor {
+        audit(tx, actor, "create", &e.id, None, Some(&record), None).map_err(|err| err.to_string())?;
+    }
     resolver.entities.insert(e.id.clone(), id);
     Ok(Outcome::Created)
 }
 
 /// Inserts a source; one with the same content (hash) is unchanged whatever its key.
+/// The audit entry (written when `actor` is given; a replay writes its own) holds the
+/// whole source with its text, so that the log alone can rebuild the database.
 pub(crate) fn put_source(
-    tx: &Transaction,
+    tx: &Connection,
     resolver: &mut Resolver,
     source: &Source,
-    actor: &str,
+    actor: Option<&str>,
 ) -> std::result::Result<(i64, Outcome), String> {
     let s = source.clone().with_identity();
     s.validate().map_err(|err| err.to_string())?;
@@ -201,16 +178,7 @@ pub(crate) fn put_source(
     let mut bib = s.clone();
     bib.text = None;
     let csl = serde_json::to_string(&bib).map_err(|err| err.to_string())?;
-    let authors = (!s.author.is_empty()).then(|| {
-        s.author
-            .iter()
-            .map(|a| match &a.given {
-                Some(g) => format!("{}, {}", a.family, g),
-                None => a.family.clone(),
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    });
+    let authors = authors(&s);
     tx.prepare_cached(
         "INSERT INTO sources (key, sha256, csl_type, title, authors, issued, language, file_name, csl, text, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -232,34 +200,25 @@ pub(crate) fn put_source(
     })
     .map_err(|err| err.to_string())?;
     let id = tx.last_insert_rowid();
-    let body =
-        fold(&format!("{} {} {}", s.title, authors.unwrap_or_default(), s.text.as_deref().unwrap_or("")));
+    let body = source_body(&s.title, authors.as_deref(), s.text.as_deref());
     tx.prepare_cached("INSERT INTO sources_fts (rowid, body) VALUES (?1, ?2)")
         .and_then(|mut st| st.execute(params![id, body]))
         .map_err(|err| err.to_string())?;
-    audit(tx, actor, "create", &s.id, None, Some(&csl), None).map_err(|err| err.to_string())?;
+    if let Some(actor) = actor {
+        let whole = serde_json::to_string(&s).map_err(|err| err.to_string())?;
+        audit(tx, actor, "create", &s.id, None, Some(&whole), None).map_err(|err| err.to_string())?;
+    }
     resolver.sources.insert(s.id.clone(), id);
     Ok((id, Outcome::Created))
-}
-
-/// The text of an event that full-text search looks at.
-pub(crate) fn event_search_body(e: &Event) -> String {
-    let mut body = String::new();
-    body.push_str(e.event_type.as_str().replace('_', " ").as_str());
-    for part in [&e.title, &e.description].into_iter().flatten() {
-        body.push(' ');
-        body.push_str(part);
-    }
-    fold(&body)
 }
 
 /// Inserts an event with its participants, places and evidence. An identical event
 /// with the same key is unchanged; a different one is refused.
 pub(crate) fn put_event(
-    tx: &Transaction,
+    tx: &Connection,
     resolver: &Resolver,
     e: &Event,
-    actor: &str,
+    actor: Option<&str>,
 ) -> std::result::Result<Outcome, String> {
     e.validate().map_err(|err| err.to_string())?;
     // Resolve every reference before writing anything, so that a bad record leaves
@@ -272,9 +231,7 @@ pub(crate) fn put_event(
         e.evidence
             .iter()
             .map(|ev| {
-                resolver.sources.get(&ev.source).copied().ok_or_else(|| {
-                    format!("unknown source `{}` in evidence: import the source first", ev.source)
-                })
+                resolver.sources.get(&ev.source).copied().ok_or_else(|| unknown_source(&ev.source))
             })
             .collect::<std::result::Result<_, _>>()?;
     let record = serde_json::to_string(e).map_err(|err| err.to_string())?;
@@ -282,7 +239,7 @@ pub(crate) fn put_event(
     let (lo, hi) = bounds(e.date.as_ref());
     let sort = sort_day(lo, hi);
     let countries = e.countries().join(",");
-    let sectors = e.sectors.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",");
+    let sectors = sectors(e);
     let sql_err = |err: rusqlite::Error| err.to_string();
     let inserted = tx
         .prepare_cached(
@@ -362,7 +319,9 @@ pub(crate) fn put_event(
             .and_then(|mut st| st.execute(params![id, event_search_body(e)]))
             .map_err(sql_err)?;
     }
-    audit(tx, actor, "create", &e.id, None, Some(&record), None).map_err(|err| err.to_string())?;
+    if let Some(actor) = actor {
+        audit(tx, actor, "create", &e.id, None, Some(&record), None).map_err(|err| err.to_string())?;
+    }
     Ok(Outcome::Created)
 }
 
@@ -378,7 +337,7 @@ const BULK_INDEXES: &[&str] = &[
 ];
 
 /// Drops the bulk indexes and returns the SQL that recreates them.
-fn drop_bulk_indexes(tx: &Transaction) -> Result<Vec<String>> {
+fn drop_bulk_indexes(tx: &Connection) -> Result<Vec<String>> {
     let mut defs = Vec::new();
     for name in BULK_INDEXES {
         let sql: Option<String> = tx
@@ -395,7 +354,7 @@ fn drop_bulk_indexes(tx: &Transaction) -> Result<Vec<String>> {
 }
 
 pub(crate) fn import(
-    tx: &Transaction,
+    tx: &Connection,
     records: &mut dyn Iterator<Item = RecordLine>,
     options: &ImportOptions,
     rejected: &mut dyn FnMut(Rejected),
@@ -409,7 +368,7 @@ pub(crate) fn import(
 }
 
 fn import_records(
-    tx: &Transaction,
+    tx: &Connection,
     records: &mut dyn Iterator<Item = RecordLine>,
     options: &ImportOptions,
     rejected: &mut dyn FnMut(Rejected),
@@ -419,11 +378,13 @@ fn import_records(
     for item in records {
         let outcome = match &item.record {
             Err(message) => Err(message.clone()),
-            Ok(Record::Source(s)) => put_source(tx, &mut resolver, s, &options.actor).map(|(_, o)| (o, 0)),
-            Ok(Record::Entity(e)) => {
-                put_entity(tx, &mut resolver, e, "import", &options.actor).map(|o| (o, 1))
+            Ok(Record::Source(s)) => {
+                put_source(tx, &mut resolver, s, Some(&options.actor)).map(|(_, o)| (o, 0))
             }
-            Ok(Record::Event(e)) => put_event(tx, &resolver, e, &options.actor).map(|o| (o, 2)),
+            Ok(Record::Entity(e)) => {
+                put_entity(tx, &mut resolver, e, "import", Some(&options.actor)).map(|o| (o, 1))
+            }
+            Ok(Record::Event(e)) => put_event(tx, &resolver, e, Some(&options.actor)).map(|o| (o, 2)),
         };
         match outcome {
             Ok((Outcome::Unchanged, _)) => report.unchanged += 1,
@@ -442,29 +403,43 @@ fn import_records(
     Ok(report)
 }
 
-pub(crate) fn ingest(tx: &Transaction, bundle: &IngestBundle) -> Result<IngestReport> {
+/// Stores a bundle; the audit entries name `actor` (the extractor itself for
+/// [`crate::Store::ingest`], the user for [`crate::Curation::ingest_as`]). The
+/// `ingest` entry holds the spans, references and citations found, and the keys of
+/// the entities the extractor made, so that a replay restores them.
+pub(crate) fn ingest(tx: &Connection, bundle: &IngestBundle, actor: &str) -> Result<IngestReport> {
     let mut resolver = Resolver::load(tx)?;
     let invalid = |message: String| StoreError::Invalid { line: 0, message };
-    let (source_id, outcome) =
-        put_source(tx, &mut resolver, &bundle.source, &bundle.actor).map_err(invalid)?;
+    let (source_id, outcome) = put_source(tx, &mut resolver, &bundle.source, Some(actor)).map_err(invalid)?;
     let key: String = tx.query_row("SELECT key FROM sources WHERE id = ?1", [source_id], |r| r.get(0))?;
     let mut report = IngestReport { source: key, new: outcome == Outcome::Created, events: 0, entities: 0 };
     if outcome == Outcome::Unchanged {
         return Ok(report);
     }
+    let mut created_entities = Vec::new();
     for e in &bundle.new_entities {
         if !resolver.entities.contains_key(&e.id)
-            && put_entity(tx, &mut resolver, e, "extract", &bundle.actor).map_err(invalid)?
-                == Outcome::Created
+            && put_entity(tx, &mut resolver, e, "extract", Some(actor)).map_err(invalid)? == Outcome::Created
         {
             report.entities += 1;
+            created_entities.push(e.id.clone());
         }
     }
     for e in &bundle.events {
-        if put_event(tx, &resolver, e, &bundle.actor).map_err(invalid)? == Outcome::Created {
+        if put_event(tx, &resolver, e, Some(actor)).map_err(invalid)? == Outcome::Created {
             report.events += 1;
         }
     }
+    let facts = SourceFacts::of(bundle);
+    insert_source_facts(tx, source_id, &facts)?;
+    let summary = ingest_summary(&report, bundle, &created_entities, &facts);
+    audit(tx, actor, "ingest", &report.source, None, Some(&summary.to_string()), None)?;
+    Ok(report)
+}
+
+/// Inserts the facts found in the source with row id `source_id`.
+pub(crate) fn insert_source_facts(tx: &Connection, source_id: i64, facts: &SourceFacts) -> Result<()> {
+    let bundle = facts;
     let mut st = tx.prepare_cached(
         "INSERT INTO annotations (source_id, kind, start, end, text, value, target) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
@@ -525,11 +500,5 @@ pub(crate) fn ingest(tx: &Transaction, bundle: &IngestBundle) -> Result<IngestRe
             c.reference.map(|r| r as i64)
         ])?;
     }
-    let summary = serde_json::json!({
-        "events": report.events, "entities": report.entities,
-        "annotations": bundle.annotations.len(), "archival_refs": bundle.archival_refs.len(),
-        "citations": bundle.citations.len(), "references": bundle.references.len(),
-    });
-    audit(tx, &bundle.actor, "ingest", &report.source, None, Some(&summary.to_string()), None)?;
-    Ok(report)
+    Ok(())
 }

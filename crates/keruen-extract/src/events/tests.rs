@@ -1,0 +1,119 @@
+//! The event rules, each on sentences of its own.
+use crate::{FoundEvent, Options, extract};
+
+fn events(text: &str) -> Vec<FoundEvent> {
+    extract(text, &Options::default()).events
+}
+
+/// (type, date, countries) of every event.
+fn summary(text: &str) -> Vec<(String, Option<String>, Vec<String>)> {
+    events(text).into_iter().map(|e| (e.event_type.to_string(), e.date, e.countries)).collect()
+}
+
+fn has(text: &str, kind: &str, date: Option<&str>, countries: &[&str]) {
+    let got = summary(text);
+    let want = (kind.to_string(), date.map(str::to_string), countries.iter().map(|c| c.to_string()).collect());
+    assert!(got.contains(&want), "{text:?}: wanted {want:?}, got {got:?}");
+}
+
+fn kinds(text: &str) -> Vec<String> {
+    events(text).into_iter().map(|e| e.event_type.to_string()).collect()
+}
+
+#[test]
+fn each_dated_occurrence_in_a_list_is_an_event_with_the_subject_state() {
+    let text = "Kazakhstan signed agreements on culture with Tajikistan in 1996 and with Turkmenistan in 1997.";
+    has(text, "agreement", Some("1996"), &["KZ", "TJ"]);
+    has(text, "agreement", Some("1997"), &["KZ", "TM"]);
+    let text = "Министерство культуры Узбекистана подписало соглашения с Таджикистаном в 2001 г., с Кыргызстаном в 2003 г.";
+    has(text, "agreement", Some("2001"), &["TJ", "UZ"]);
+    has(text, "agreement", Some("2003"), &["KG", "UZ"]);
+}
+
+#[test]
+fn negation_is_scoped_to_its_clause_and_cancels_the_plan_before_it() {
+    let text = "The Uzbek troupe performed in Bishkek in 1961, but its tour of Almaty was cancelled.";
+    has(text, "performance", Some("1961"), &["KG", "UZ"]);
+    assert_eq!(kinds(text).len(), 1);
+    assert!(kinds("A forum of rectors was planned for 2014 in Osh, but it never took place.").is_empty());
+    assert!(kinds("Кинофестиваль планировали провести в 2015 году в Таразе, однако он так и не состоялся.").is_empty());
+}
+
+#[test]
+fn mentions_of_a_known_event_are_not_new_events() {
+    let text = "The Silk Road Festival opened in Almaty on 3 May 2019. The director of the festival thanked the guests.";
+    assert_eq!(kinds(text), vec!["festival"]);
+    let text = "Such festivals were held in Bukhara in 2005.";
+    assert!(kinds(text).is_empty());
+    let text = "Выставка ковров открылась в Бишкеке 2 июня 2018 г. В экспозиции представлено 90 ковров.";
+    assert_eq!(kinds(text), vec!["exhibition"]);
+}
+
+#[test]
+fn a_following_sentence_names_the_participants() {
+    let text = "The Silk Road Festival opened in Almaty on 3 May 2019. Delegations from Tajikistan and Turkmenistan took part.";
+    has(text, "festival", Some("2019-05-03"), &["KZ", "TJ", "TM"]);
+}
+
+#[test]
+fn the_next_of_a_series_takes_the_states_of_the_series() {
+    let text = "The first Consultative Meeting of the Heads of State of Central Asia took place in Astana in March 2018. \
+                The next meeting was held in Tashkent in November 2019.";
+    has(text, "summit", Some("2019-11"), &["KG", "KZ", "TJ", "TM", "UZ"]);
+}
+
+#[test]
+fn a_dateline_state_joins_events_naming_one_state_and_first_person_ones() {
+    let text = "BISHKEK, 5 June 2023 – A Tajik ensemble gave a concert on Sunday.\n\nWe received students from Mongolia in 2022.";
+    has(text, "performance", Some("2023-06-04"), &["KG", "TJ"]);
+    has(text, "education", Some("2022"), &["KG", "MN"]);
+}
+
+#[test]
+fn a_place_recalls_the_date_of_the_event_held_there() {
+    let text = "The summit of the heads of state was held in Turkestan on 5 May 2021.\n\n\
+                At Turkestan, the ministers of culture signed a memorandum on museums.";
+    has(text, "agreement", Some("2021-05-05"), &["KZ"]);
+}
+
+#[test]
+fn terms_postponements_and_centuries_are_not_event_dates() {
+    let text = "In March 2020 the ministries signed a programme of cooperation for 2020–2022.";
+    has(text, "agreement", Some("2020-03"), &[]);
+    let text = "The 600th anniversary of Ulugh Beg, postponed in May 1991, was marked in Samarkand in 1994.";
+    has(text, "commemoration", Some("1994"), &["UZ"]);
+}
+
+#[test]
+fn a_list_after_a_colon_spells_out_the_sub_events() {
+    let text = "Days of Culture of Tajikistan were held in Almaty in October 2010: concerts, an exhibition of crafts, film screenings.";
+    let got = kinds(text);
+    assert_eq!(got.iter().filter(|k| *k == "performance").count(), 2, "{got:?}");
+    has(text, "exhibition", Some("2010-10"), &["KZ", "TJ"]);
+}
+
+#[test]
+fn questions_titles_and_bare_lines_state_no_events() {
+    assert!(kinds("Will the festival be held in Osh in 2025?").is_empty());
+    assert!(kinds("Festival of the Steppe in Almaty\n\nThe text of the article starts here.").is_empty());
+}
+
+#[test]
+fn a_founding_needs_an_organisation_not_an_event_noun() {
+    assert!(!kinds("A theatre festival opened in Almaty in 2012.").contains(&"founding".to_string()));
+    has("A branch of the university was opened in Astana in 2012.", "founding", Some("2012"), &["KZ"]);
+    has("The German-Kazakh University was founded in Almaty in 1999.", "founding", Some("1999"), &["DE", "KZ"]);
+}
+
+#[test]
+fn apposed_nouns_name_one_event() {
+    let text = "В 2016 году в Худжанде прошёл похожий форум – Международный фестиваль музыки.";
+    assert_eq!(kinds(text), vec!["festival"]);
+}
+
+#[test]
+fn inflected_compound_names_are_found() {
+    let x = extract("Форум прошёл в Чолпон-Ате, а затем в Алма-Ате.", &Options::default());
+    let names: Vec<&str> = x.entities.iter().map(|e| e.name.as_str()).collect();
+    assert!(names.contains(&"Cholpon-Ata") && names.contains(&"Almaty"), "{names:?}");
+}

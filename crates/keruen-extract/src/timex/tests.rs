@@ -1,0 +1,85 @@
+//! The grammar's rules, each on a sentence of its own.
+use crate::{Options, extract};
+
+/// (text, value) of every timex in `text`.
+fn timexes(text: &str) -> Vec<(String, Option<String>)> {
+    extract(text, &Options::default()).timexes.into_iter().map(|t| (t.text, t.value)).collect()
+}
+
+fn one(text: &str, span: &str, value: &str) {
+    let got = timexes(text);
+    assert!(
+        got.iter().any(|(t, v)| t == span && v.as_deref() == Some(value)),
+        "{text:?}: wanted {span:?} = {value}, got {got:?}"
+    );
+}
+
+fn none(text: &str, span: &str) {
+    let got = timexes(text);
+    assert!(!got.iter().any(|(t, v)| t.contains(span) && v.is_some()), "{text:?}: {span:?} is no timex, got {got:?}");
+}
+
+#[test]
+fn russian_year_words_and_ordinal_endings_belong_to_the_span() {
+    one("Архив был передан в 1957 г. в Ташкент.", "1957 г.", "1957");
+    one("Сборник вышел в ноябре 2003 г. в Бишкеке.", "ноябре 2003 г.", "2003-11");
+    one("Первый съезд прошёл в 2004-м в Оше.", "2004-м", "2004");
+    one("Выставка открылась 7–9 марта 2012 г. в Душанбе.", "7–9 марта 2012 г.", "2012-03-07/2012-03-09");
+}
+
+#[test]
+fn ranges_of_days_without_a_year_and_numeric_ranges() {
+    one("In 2016 the tour ran from 3 to 9 June in Osh.", "from 3 to 9 June", "2016-06-03/2016-06-09");
+    one("In 2016 the fair was open on 21–22 June.", "21–22 June", "2016-06-21/2016-06-22");
+    one("В 2014 году форум прошёл с 5 по 9 июня.", "с 5 по 9 июня", "2014-06-05/2014-06-09");
+    one("С 01.02.2019 по 15.02.2019 шли гастроли.", "С 01.02.2019 по 15.02.2019", "2019-02-01/2019-02-15");
+}
+
+#[test]
+fn open_intervals_years_first_and_capitalised_centuries() {
+    one("Exchanges grew from 2010 onwards.", "from 2010 onwards", "2010/..");
+    one("2001, March — the archive reopened.", "2001, March", "2001-03");
+    one("The tenth century saw the rise of Bukhara.", "The tenth century", "09XX");
+}
+
+#[test]
+fn lengths_of_time_keep_their_qualifiers() {
+    one("The choir has toured for more than 20 years.", "more than 20 years", "P20Y");
+    one("It took more than a year to restore.", "more than a year", "P1Y");
+    one("A forty-minute film opened the week.", "forty-minute", "PT40M");
+    one("Работа заняла почти три года.", "почти три года", "P3Y");
+    one("За последние шесть лет обмен вырос.", "последние шесть лет", "P6Y");
+    one("На протяжении девяноста лет фонд пополнялся.", "девяноста лет", "P90Y");
+    one("Прошла четверть века.", "четверть века", "P25Y");
+}
+
+#[test]
+fn ages_frequencies_and_anniversaries_are_not_dates() {
+    none("A 12-year-old pupil read a poem.", "12-year");
+    none("Форум проходит раз в два года.", "два года");
+    none("Отмечалось 1000-летие города.", "1000");
+}
+
+#[test]
+fn relative_expressions_take_the_year_before_them() {
+    one("The ensemble toured Khiva in 1960, and three years later it returned.", "three years later", "1963");
+    one("Talks began in March 1960; in the spring of that year a treaty followed.", "the spring of that year", "1960-21");
+    one("Декада прошла в 1958 году, а в ноябре того же года вышел сборник.", "ноябре того же года", "1958-11");
+    one("Гастроли прошли в 1956 г., а на ту же осень была назначена выставка.", "ту же осень", "1956-23");
+    one("On 3 June 2010 the fair opened; the same evening a concert was given.", "the same evening", "2010-06-03");
+}
+
+#[test]
+fn a_dateline_dates_weekdays_today_and_next_year() {
+    let text = "TASHKENT, 12 March 2024 – The festival closed on Sunday. \
+                The ministry announced today that it will return next year.";
+    one(text, "Sunday", "2024-03-10");
+    one(text, "today", "2024-03-12");
+    one(text, "next year", "2025");
+}
+
+#[test]
+fn dative_months_and_accusative_seasons() {
+    one("Юбилей готовили к маю 1990 года.", "маю 1990 года", "1990-05");
+    one("Тур перенесли на осень 2011 года.", "осень 2011 года", "2011-23");
+}

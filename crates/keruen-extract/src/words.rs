@@ -1,0 +1,232 @@
+//! Regular expressions over words, fast on Cyrillic text.
+//!
+//! The `regex` crate's DFAs cannot evaluate a Unicode word boundary `\b` once the
+//! haystack holds a non-ASCII byte; they hand the search to a much slower engine, and
+//! on Russian text that is every search. The rules in `data/` are written with `\b`
+//! as linguists expect, so [`WordRegex`] compiles them without it and checks the
+//! boundaries itself: a match that begins with a letter or digit must not follow one,
+//! and a match that ends with one must not be followed by one. That is what `\b` means
+//! at the edges of a match, where all our rules put it.
+use regex::{Captures, Match, Regex};
+
+/// A regular expression whose `\b` are checked at the edges of each match.
+#[derive(Debug, Clone)]
+pub(crate) struct WordRegex {
+    re: Regex,
+}
+
+/// The lazy DFA cache of each rule, in bytes (it grows only as the text needs).
+const DFA_CACHE: usize = 16 << 20;
+
+fn word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// The letters of the languages the extractor reads — ASCII, Latin-1 and Latin
+/// Extended (Turkish, Turkmen, Uzbek Latin), the Uzbek okina, Cyrillic and its
+/// supplement (Kazakh, Kyrgyz, Tajik letters) — for `\w`: Unicode's `\w` spans every
+/// script, which makes the automata large and slow to build.
+const WORD: &str = r"0-9A-Za-z_\x{C0}-\x{24F}\x{2BB}\x{2BC}\x{400}-\x{52F}";
+
+/// The pattern without its `\b` assertions (an escaped backslash before `b` stays),
+/// and with `\w` narrowed to [`WORD`].
+fn rewrite(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars().peekable();
+    let mut in_class = false;
+    let mut class_start = false;
+    while let Some(c) = chars.next() {
+        let at_class_start = std::mem::take(&mut class_start);
+        match c {
+            '\\' => match chars.next() {
+                Some('b') => {}
+                Some('w') if in_class => out.push_str(WORD),
+                Some('w') => {
+                    out.push('[');
+                    out.push_str(WORD);
+                    out.push(']');
+                }
+                Some(n) => {
+                    out.push(c);
+                    out.push(n);
+                }
+                None => out.push(c),
+            },
+            '[' if !in_class => {
+                in_class = true;
+                class_start = true;
+                out.push(c);
+            }
+            '^' if at_class_start => {
+                class_start = true;
+                out.push(c);
+            }
+            ']' if in_class && !at_class_start => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A set of word patterns, to tell which of them may match somewhere (a prefilter: the
+/// set ignores word boundaries, so it may say yes where a [`WordRegex`] finds nothing).
+#[derive(Debug, Clone)]
+pub(crate) struct WordSet {
+    set: regex::RegexSet,
+}
+
+impl WordSet {
+    pub(crate) fn new<'p>(patterns: impl IntoIterator<Item = &'p str>) -> Result<WordSet, regex::Error> {
+        let rewritten: Vec<String> = patterns.into_iter().map(rewrite).collect();
+        let set = regex::RegexSetBuilder::new(rewritten).dfa_size_limit(4 * DFA_CACHE).build()?;
+        Ok(WordSet { set })
+    }
+
+    /// The indices of the patterns that may match in `text`.
+    pub(crate) fn matches(&self, text: &str) -> regex::SetMatches {
+        self.set.matches(text)
+    }
+}
+
+impl WordRegex {
+    /// Compiles `pattern`, whose `\b` become edge checks and whose `\w` are the
+    /// letters of [`WORD`].
+    pub(crate) fn new(pattern: &str) -> Result<WordRegex, regex::Error> {
+        // A lazy DFA over Unicode classes (\w, case folding of Cyrillic) has many
+        // states; with the default cache it keeps rebuilding them.
+        let re = regex::RegexBuilder::new(&rewrite(pattern)).dfa_size_limit(DFA_CACHE).build()?;
+        Ok(WordRegex { re })
+    }
+
+    /// Whether `m` starts and ends at word boundaries (where it begins or ends with a
+    /// word character).
+    fn bounded(text: &str, start: usize, end: usize) -> bool {
+        let first = text[start..end].chars().next();
+        let last = text[start..end].chars().next_back();
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
+        !(first.is_some_and(word_char) && before.is_some_and(word_char))
+            && !(last.is_some_and(word_char) && after.is_some_and(word_char))
+    }
+
+    /// The next start after a refused match at `start`.
+    fn skip(text: &str, start: usize) -> usize {
+        start + text[start..].chars().next().map(char::len_utf8).unwrap_or(1)
+    }
+
+    /// Non-overlapping matches that respect the word boundaries.
+    pub(crate) fn find_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = Match<'t>> + 't {
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            while at <= text.len() {
+                let m = self.re.find_at(text, at)?;
+                if Self::bounded(text, m.start(), m.end()) {
+                    at = if m.end() > m.start() { m.end() } else { Self::skip(text, m.end()) };
+                    return Some(m);
+                }
+                at = Self::skip(text, m.start());
+            }
+            None
+        })
+    }
+
+    /// Non-overlapping matches with their groups.
+    pub(crate) fn captures_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = Captures<'t>> + 't {
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            while at <= text.len() {
+                let c = self.re.captures_at(text, at)?;
+                let m = c.get(0).expect("whole match");
+                if Self::bounded(text, m.start(), m.end()) {
+                    at = if m.end() > m.start() { m.end() } else { Self::skip(text, m.end()) };
+                    return Some(c);
+                }
+                at = Self::skip(text, m.start());
+            }
+            None
+        })
+    }
+
+    /// Non-overlapping matches with their groups inside `text[range]`, with the
+    /// text around the range as the context of the word boundaries.
+    pub(crate) fn captures_in<'t>(
+        &'t self,
+        text: &'t str,
+        range: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = Captures<'t>> + 't {
+        let hay = &text[..range.end];
+        let mut at = range.start;
+        std::iter::from_fn(move || {
+            while at <= hay.len() {
+                let c = self.re.captures_at(hay, at)?;
+                let m = c.get(0).expect("whole match");
+                if Self::bounded(text, m.start(), m.end()) {
+                    at = if m.end() > m.start() { m.end() } else { Self::skip(hay, m.end()) };
+                    return Some(c);
+                }
+                at = Self::skip(hay, m.start());
+            }
+            None
+        })
+    }
+
+    /// Non-overlapping matches inside `text[range]`, with the text around the range
+    /// as the context of the word boundaries.
+    pub(crate) fn find_in<'t>(&'t self, text: &'t str, range: std::ops::Range<usize>) -> impl Iterator<Item = Match<'t>> + 't {
+        let hay = &text[..range.end];
+        let mut at = range.start;
+        std::iter::from_fn(move || {
+            while at <= hay.len() {
+                let m = self.re.find_at(hay, at)?;
+                if Self::bounded(text, m.start(), m.end()) {
+                    at = if m.end() > m.start() { m.end() } else { Self::skip(hay, m.end()) };
+                    return Some(m);
+                }
+                at = Self::skip(hay, m.start());
+            }
+            None
+        })
+    }
+
+    /// Whether the text has a match.
+    pub(crate) fn is_match(&self, text: &str) -> bool {
+        self.find_iter(text).next().is_some()
+    }
+
+    /// The pattern as compiled (without `\b`).
+    pub(crate) fn as_str(&self) -> &str {
+        self.re.as_str()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boundaries_hold_in_cyrillic_and_latin() {
+        let re = WordRegex::new(r"(?i)\b(?:форум\w*|accords?)\b").unwrap();
+        let text = "According to the accord, форумы и Межфорумный форум прошли.";
+        let got: Vec<&str> = re.find_iter(text).map(|m| m.as_str()).collect();
+        assert_eq!(got, vec!["accord", "форумы", "форум"]);
+    }
+
+    #[test]
+    fn escaped_backslashes_stay_and_word_classes_narrow() {
+        assert_eq!(rewrite(r"\bA\\b\s"), r"A\\b\s");
+        assert_eq!(rewrite(r"x\w*[\w'-][^\w]"), format!("x[{WORD}]*[{WORD}'-][^{WORD}]"));
+        let re = WordRegex::new(r"(?i)\bсозда\w*").unwrap();
+        assert!(re.is_match("Ассоциацию СОЗДАЛИ в 2023 году"));
+        assert!(re.is_match("Ҳамкорлик создаҳ"));
+    }
+
+    #[test]
+    fn a_refused_match_does_not_hide_a_later_one() {
+        let re = WordRegex::new(r"\b19[0-9]{2}\b").unwrap();
+        let got: Vec<&str> = re.find_iter("x1992 1993").map(|m| m.as_str()).collect();
+        assert_eq!(got, vec!["1993"]);
+    }
+}

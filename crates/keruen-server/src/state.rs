@@ -1,0 +1,109 @@
+//! The state every handler shares.
+use crate::analysis::AnalysisCache;
+use crate::auth::{LoginLimiter, Sessions};
+use crate::error::{ApiError, ApiResult};
+use keruen_store::Store;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Settings of a server.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Largest JSON or form body accepted (bytes).
+    pub json_limit: usize,
+    /// Largest upload (a JSONL import) accepted (bytes).
+    pub upload_limit: usize,
+    /// Mark cookies `Secure` (set when the site is served over HTTPS).
+    pub secure_cookies: bool,
+    /// How long a session lasts without use.
+    pub session_ttl: Duration,
+    /// Failed logins allowed per client address, and per user name, in `login_window`.
+    pub login_attempts: u32,
+    /// The window of `login_attempts`.
+    pub login_window: Duration,
+    /// Searches whose answers (hits, total and facet counts) are kept in memory, the
+    /// most recent first; 0 turns the cache off. Answers are dropped when the data
+    /// changes through this server, and after `search_cache_ttl` in any case (another
+    /// process may have changed the database).
+    pub search_cache: usize,
+    /// How long a cached answer is used.
+    pub search_cache_ttl: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            json_limit: 2 << 20,
+            upload_limit: 20 << 20,
+            secure_cookies: false,
+            session_ttl: Duration::from_secs(8 * 3600),
+            login_attempts: 5,
+            login_window: Duration::from_secs(300),
+            search_cache: 2048,
+            search_cache_ttl: Duration::from_secs(300),
+        }
+    }
+}
+
+/// Shared by every handler: cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// What [`AppState`] holds.
+pub struct Inner {
+    /// The database.
+    pub store: Arc<dyn Store>,
+    /// Settings.
+    pub config: Config,
+    /// Signed-in users and anonymous visitors with a CSRF token.
+    pub sessions: Sessions,
+    /// Failed login attempts.
+    pub limiter: LoginLimiter,
+    /// Accepted facts and other inputs of the analysis pages, loaded once per
+    /// generation of the data.
+    pub analysis: AnalysisCache,
+    /// Recent search answers.
+    pub searches: crate::analysis::SearchCache,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// A server over `store` with the default settings.
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self::with_config(store, Config::default())
+    }
+
+    /// A server over `store` with `config`.
+    pub fn with_config(store: Arc<dyn Store>, config: Config) -> Self {
+        let limiter = LoginLimiter::new(config.login_attempts, config.login_window);
+        AppState(Arc::new(Inner {
+            store,
+            sessions: Sessions::new(config.session_ttl),
+            limiter,
+            analysis: AnalysisCache::default(),
+            searches: crate::analysis::SearchCache::new(config.search_cache, config.search_cache_ttl),
+            config,
+        }))
+    }
+
+    /// Runs a store call on the blocking pool (the store is synchronous).
+    pub async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn Store) -> ApiResult<T> + Send + 'static,
+    ) -> ApiResult<T> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || f(store.as_ref())).await.map_err(ApiError::internal)?
+    }
+
+    /// Marks the data as changed: cached analysis inputs are rebuilt on next use.
+    pub fn data_changed(&self) {
+        self.analysis.invalidate();
+        self.searches.clear();
+    }
+}

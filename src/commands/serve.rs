@@ -1,0 +1,47 @@
+//! `keruen serve`: the web interface and the REST API of a database.
+use crate::cli::{Cli, ServeArgs};
+use crate::db;
+use anyhow::{Context, Result};
+use keruen_server::{AppState, Config};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+pub fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
+    let config =
+        Config { secure_cookies: args.secure_cookies, search_cache: args.search_cache, ..Config::default() };
+    serve(&cli.db, args.bind, false, config)
+}
+
+/// Opens `path` and serves it on `bind` until Ctrl-C. With `fallback`, a taken port
+/// is replaced by a free one (for `keruen demo`, which should just work).
+pub fn serve(path: &Path, bind: SocketAddr, fallback: bool, config: Config) -> Result<()> {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KERUEN_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,keruen_server=info")),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    let store = db::open(path)?;
+    let listener = match keruen_server::bind(bind) {
+        Ok(l) => l,
+        Err(e) if fallback && e.kind() == std::io::ErrorKind::AddrInUse => {
+            keruen_server::bind(SocketAddr::new(bind.ip(), 0)).context("cannot find a free port")?
+        }
+        Err(e) => {
+            return Err(e)
+                .with_context(|| format!("cannot listen on {bind}: choose another with --bind ADDR:PORT"));
+        }
+    };
+    let addr = listener.local_addr()?;
+    let shown =
+        if addr.ip().is_unspecified() { SocketAddr::new([127, 0, 0, 1].into(), addr.port()) } else { addr };
+    println!("keruen serves {} at http://{shown}/", path.display());
+    println!("  API: http://{shown}/api/v1/ (OpenAPI: http://{shown}/api/openapi.json)");
+    println!("  stop with Ctrl-C");
+    std::io::stdout().flush()?;
+    keruen_server::serve(AppState::with_config(Arc::new(store), config), listener)
+        .context("the web server stopped with an error")
+}
