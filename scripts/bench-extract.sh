@@ -57,20 +57,23 @@ PY
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
 total_bytes=0
 total_secs=0
+total_cpu=0
 peak_kb=0
 for doc in "$dir"/doc-*.txt; do
-  # One core: the extractor is single-threaded; taskset makes sure of it where present.
+  # One core: the extractor is single-threaded; taskset pins it where present.
   pin=()
   if command -v taskset >/dev/null; then pin=(taskset -c 0); fi
-  stats=$( { /usr/bin/time -f '%e %M' "${pin[@]}" "$KERUEN" extract --format json "$doc" >/dev/null; } 2>&1 | tail -n 1)
-  read -r secs kb <<<"$stats"
+  /usr/bin/time -o "$dir/time" -f '%e %U %S %M' "${pin[@]}" "$KERUEN" extract --format json "$doc" >/dev/null
+  read -r secs user sys kb <"$dir/time"
   total_bytes=$((total_bytes + $(stat -c %s "$doc")))
   total_secs=$(python3 -c "print($total_secs + $secs)")
+  total_cpu=$(python3 -c "print($total_cpu + $user + $sys)")
   if ((kb > peak_kb)); then peak_kb=$kb; fi
 done
-python3 - "$total_bytes" "$total_secs" "$peak_kb" <<'PY'
+python3 - "$total_bytes" "$total_secs" "$total_cpu" "$peak_kb" <<'PY'
 import sys
-b, s, kb = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
-print(f"extract: {b / 1e6:.1f} MB in {s:.2f} s = {b / 1e6 / s:.1f} MB/s (one process per document)")
+b, s, cpu, kb = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+print(f"extract: {b / 1e6:.1f} MB in {s:.2f} s wall = {b / 1e6 / s:.1f} MB/s (one process per document)")
+print(f"cpu: {cpu:.2f} s user+sys = {b / 1e6 / cpu:.1f} MB/s of CPU (what a busy machine does not change)")
 print(f"peak memory: {kb / 1024:.0f} MB (largest process, /usr/bin/time %M)")
 PY

@@ -10,8 +10,9 @@ use std::path::PathBuf;
 #[command(after_help = "Start with `keruen demo` to build a demo database and open it in a browser.\n\
 Run `keruen COMMAND --help` for the options of one command.")]
 pub struct Cli {
-    /// The database: a file path (SQLite).
-    #[arg(long, global = true, env = "KERUEN_DB", default_value = "keruen.db", value_name = "PATH")]
+    /// The database: a file path (SQLite), or a postgres://USER@HOST/DB URL
+    /// (PostgreSQL: a team's or a portal's shared server; docs/deployment.md).
+    #[arg(long, global = true, env = "KERUEN_DB", default_value = "keruen.db", value_name = "PATH|URL")]
     pub db: PathBuf,
 
     /// Print machine-readable JSON instead of tables.
@@ -89,6 +90,9 @@ pub enum Command {
     Tokens(crate::commands::users::TokensArgs),
     /// Rebuild this (new, empty) database from another database's audit log.
     Replay(crate::commands::users::ReplayArgs),
+    /// Copy a whole database into a new one — SQLite to PostgreSQL or back, audit log
+    /// included — and verify each table's row count and checksum.
+    MigrateDb(crate::commands::migrate::MigrateDbArgs),
 }
 
 /// Options of `demo`.

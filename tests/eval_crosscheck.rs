@@ -44,7 +44,13 @@ fn metrics(output: std::process::Output, what: &str) -> Value {
 fn python_metrics(script: &Path, gold: &Path, pred: &Path) -> Value {
     let out = Command::new("python3")
         .arg(script)
-        .args(["--gold-dir".as_ref(), gold.as_os_str(), "--pred-dir".as_ref(), pred.as_os_str(), "--json".as_ref()])
+        .args([
+            "--gold-dir".as_ref(),
+            gold.as_os_str(),
+            "--pred-dir".as_ref(),
+            pred.as_os_str(),
+            "--json".as_ref(),
+        ])
         .output()
         .expect("python3 runs");
     metrics(out, "score.py")
@@ -72,7 +78,8 @@ fn assert_same(python: &Value, rust: &Value, what: &str) {
 fn extract_all(corpus: &Path, out: &Path) {
     for entry in std::fs::read_dir(corpus).expect("corpus") {
         let path = entry.expect("entry").path();
-        let Some(stem) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".txt")) else {
+        let Some(stem) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".txt"))
+        else {
             continue;
         };
         if !corpus.join(format!("{stem}.gold.json")).exists() {
@@ -91,13 +98,15 @@ fn perturb(corpus: &Path, out: &Path) {
     let mut first = true;
     for entry in std::fs::read_dir(corpus).expect("corpus") {
         let path = entry.expect("entry").path();
-        let Some(stem) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".gold.json")) else {
+        let Some(stem) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".gold.json"))
+        else {
             continue;
         };
         if std::mem::take(&mut first) {
             continue; // no prediction for this one
         }
-        let mut gold: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("gold")).expect("JSON");
+        let mut gold: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("gold")).expect("JSON");
         for list in ["timexes", "entities", "events", "archival_refs", "citations", "references"] {
             let Some(items) = gold.get_mut(list).and_then(Value::as_array_mut) else { continue };
             let mut k = 0;
@@ -146,6 +155,10 @@ fn keruen_eval_and_score_py_agree() {
         let perturbed = tempfile::tempdir().expect("temp dir");
         perturb(&corpus, perturbed.path());
         let py = python_metrics(&script, &corpus, perturbed.path());
-        assert_same(&py, &keruen_metrics(&corpus, Some(perturbed.path())), &format!("{what}, perturbed gold"));
+        assert_same(
+            &py,
+            &keruen_metrics(&corpus, Some(perturbed.path())),
+            &format!("{what}, perturbed gold"),
+        );
     }
 }

@@ -3,13 +3,14 @@ pub(crate) mod analysis;
 pub(crate) mod chart;
 pub(crate) mod curate;
 mod demo;
-mod export;
 mod eval;
+mod export;
 mod extract;
 mod history;
 mod import;
 mod ingest;
 pub(crate) mod jubilees;
+pub(crate) mod migrate;
 pub(crate) mod review;
 mod search;
 mod serve;
@@ -21,7 +22,6 @@ pub(crate) use export::with_output;
 use crate::cli::{Cli, Command};
 use crate::{db, generate, output};
 use anyhow::Result;
-use keruen_store::Store;
 use std::io::Write;
 
 /// Runs the command line.
@@ -32,7 +32,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Init => {
             let (_, created) = db::open_for_write(&cli.db)?;
             let verb = if created { "created" } else { "already exists:" };
-            println!("{verb} {} (reference data loaded)", cli.db.display());
+            println!("{verb} {} (reference data loaded)", db::shown(&cli.db));
             Ok(())
         }
         Command::Import(args) => import::run(&cli, args),
@@ -58,6 +58,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Users(args) => users::users(&cli, args),
         Command::Tokens(args) => users::tokens(&cli, args),
         Command::Replay(args) => users::replay(&cli, args),
+        Command::MigrateDb(args) => migrate::run(&cli, args),
     }
 }
 

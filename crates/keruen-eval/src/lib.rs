@@ -99,7 +99,6 @@ impl Metrics {
     pub fn get(&self, name: &str) -> Option<f64> {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| *v)
     }
-
 }
 
 /// A JSON object of the metrics, in the scorer's order.
@@ -251,11 +250,8 @@ impl Scorer {
 
     fn events(&mut self, gold: &[Value], pred: &[Value]) {
         let codes = |x: &Value| -> Vec<String> {
-            let set: BTreeSet<String> = items(x, "countries")
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_uppercase)
-                .collect();
+            let set: BTreeSet<String> =
+                items(x, "countries").iter().filter_map(Value::as_str).map(str::to_uppercase).collect();
             set.into_iter().collect()
         };
         let date = |x: &Value| norm_value(x.get("date"));
@@ -270,7 +266,11 @@ impl Scorer {
                 }
                 let date_ok = date(px) == date(gx);
                 let ctry_ok = codes(px) == codes(gx);
-                pairs.push((overlap(ps, gs) + 100_000 * i64::from(date_ok) + 50_000 * i64::from(ctry_ok), i, j));
+                pairs.push((
+                    overlap(ps, gs) + 100_000 * i64::from(date_ok) + 50_000 * i64::from(ctry_ok),
+                    i,
+                    j,
+                ));
             }
         }
         let m = greedy(pairs);
@@ -311,9 +311,17 @@ impl Scorer {
         self.t("archival").add(n, pred.len(), gold.len());
     }
 
-    fn citations(&mut self, gold: &[Value], pred: &[Value], grefs: &[Value], prefs: &[Value], doc: Option<&str>) {
+    fn citations(
+        &mut self,
+        gold: &[Value],
+        pred: &[Value],
+        grefs: &[Value],
+        prefs: &[Value],
+        doc: Option<&str>,
+    ) {
         let surname_ok = |p: &Value, g: &Value| {
-            let (a, b) = (fold(str_field(p, "author").unwrap_or("")), fold(str_field(g, "author").unwrap_or("")));
+            let (a, b) =
+                (fold(str_field(p, "author").unwrap_or("")), fold(str_field(g, "author").unwrap_or("")));
             !a.is_empty() && !b.is_empty() && (a.contains(&b) || b.contains(&a))
         };
         let year = |x: &Value| fold(&py_str_or_empty(x.get("year"))).replace(' ', "");

@@ -31,7 +31,7 @@ pub(crate) fn span(x: &Value) -> Option<Span> {
 /// One-to-one matching, best score first; ties keep the order of `pairs`
 /// (Python's sort is stable, and so is Rust's).
 pub(crate) fn greedy(mut pairs: Vec<(i64, usize, usize)>) -> Vec<(usize, usize)> {
-    pairs.sort_by(|a, b| b.0.cmp(&a.0));
+    pairs.sort_by_key(|p| std::cmp::Reverse(p.0));
     let (mut used_p, mut used_g) = (HashSet::new(), HashSet::new());
     let mut out = Vec::new();
     for (_, i, j) in pairs {

@@ -18,28 +18,44 @@ fn main() {
     names.sort();
     let mut all = keruen_eval::Scorer::default();
     for name in names {
-        let gold: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(Path::new(&dir).join(format!("{name}.gold.json"))).unwrap())
-                .unwrap();
+        let gold: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(Path::new(&dir).join(format!("{name}.gold.json"))).unwrap(),
+        )
+        .unwrap();
         let text = std::fs::read_to_string(Path::new(&dir).join(format!("{name}.txt"))).unwrap();
         let options = Options { document: format!("{name}.txt"), ..Options::default() };
         let pred = serde_json::to_value(Extractor::builtin().extract(&text, &options)).unwrap();
         if let Some(o) = &out {
             std::fs::create_dir_all(o).unwrap();
-            std::fs::write(Path::new(o).join(format!("{name}.json")), serde_json::to_string_pretty(&pred).unwrap())
-                .unwrap();
+            std::fs::write(
+                Path::new(o).join(format!("{name}.json")),
+                serde_json::to_string_pretty(&pred).unwrap(),
+            )
+            .unwrap();
         }
         let mut one = keruen_eval::Scorer::default();
         one.add_document(&gold, &pred, Some(&text));
         all.add_document(&gold, &pred, Some(&text));
         let m = one.metrics();
-        let cols = ["timex.f1", "timex.value_f1", "entity.f1", "event.f1", "event.full_f1", "archival.f1", "citation.f1"];
-        let shown: Vec<String> = cols.iter().map(|k| format!("{}={:.2}", k, m.get(k).unwrap_or(0.0))).collect();
+        let cols = [
+            "timex.f1",
+            "timex.value_f1",
+            "entity.f1",
+            "event.f1",
+            "event.full_f1",
+            "archival.f1",
+            "citation.f1",
+        ];
+        let shown: Vec<String> =
+            cols.iter().map(|k| format!("{}={:.2}", k, m.get(k).unwrap_or(0.0))).collect();
         println!("{name:28} {}", shown.join(" "));
     }
     let m = all.metrics();
     let shown: Vec<String> =
-        m.0.iter().filter(|(k, _)| !k.ends_with(".p") && !k.ends_with(".r")).map(|(k, v)| format!("{k}={v:.3}")).collect();
+        m.0.iter()
+            .filter(|(k, _)| !k.ends_with(".p") && !k.ends_with(".r"))
+            .map(|(k, v)| format!("{k}={v:.3}"))
+            .collect();
     println!("{}", shown.join(" "));
     for p in all.problems.iter().take(10) {
         println!("problem: {p}");

@@ -394,6 +394,14 @@ mod tests {
     }
 
     #[test]
+    fn two_authors_without_a_conjunction() {
+        let c = cites("As shown (Ivanov, Petrova, 2011: 34), the ties grew.");
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!((c[0].author.as_str(), c[0].year.as_deref()), ("Ivanov", Some("2011")));
+        assert_eq!(c[0].text, "Ivanov, Petrova, 2011: 34");
+    }
+
+    #[test]
     fn russian_and_narrative_forms() {
         let c = cites(
             "как писал Олкотт (2005), а также [Сыдыков, 2005, с. 34–36] и (Абдуллаев и др., 2016). Held in Almaty (1997).",

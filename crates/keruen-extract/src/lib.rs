@@ -161,11 +161,13 @@ impl Extractor {
         let mut cites = citations::find(&doc, &is_place);
         citations::link(&mut cites, &references);
         // Byte ranges of citations: no dates or names are taken from inside them.
-        let cite_ranges = stages::Ranges::new(cites.iter().map(|c| doc.byte(c.start)..doc.byte(c.start) + c.text.len()));
+        let cite_ranges =
+            stages::Ranges::new(cites.iter().map(|c| doc.byte(c.start)..doc.byte(c.start) + c.text.len()));
         let in_citation = |b: usize| cite_ranges.contains(b);
         let archival_refs = archival::find(&doc);
-        let archival_ranges =
-            stages::Ranges::new(archival_refs.iter().map(|r| doc.byte(r.start)..doc.byte(r.start) + r.text.len()));
+        let archival_ranges = stages::Ranges::new(
+            archival_refs.iter().map(|r| doc.byte(r.start)..doc.byte(r.start) + r.text.len()),
+        );
         // Case and fond numbers are not years.
         let in_citation_or_archive = |b: usize| in_citation(b) || archival_ranges.contains(b);
         let (timexes, found_timexes) = timex::find(

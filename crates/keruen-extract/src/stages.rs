@@ -48,15 +48,15 @@ impl<'t> Stages<'t> {
         let doc = doc::Doc::new(text, x.lexicon);
         let cites = citations::find(&doc, &|_| false);
         let archival: Vec<ArchivalRef> = archival::find(&doc);
-        let skip_names = Ranges::new(cites.iter().map(|c| doc.byte(c.start)..doc.byte(c.start) + c.text.len()));
+        let skip_names =
+            Ranges::new(cites.iter().map(|c| doc.byte(c.start)..doc.byte(c.start) + c.text.len()));
         let skip_timex = Ranges::new(
             cites
                 .iter()
                 .map(|c| doc.byte(c.start)..doc.byte(c.start) + c.text.len())
                 .chain(archival.iter().map(|r| doc.byte(r.start)..doc.byte(r.start) + r.text.len())),
         );
-        let (_, timexes) =
-            timex::find(&doc, &x.grammar, x.lexicon, None, &|b| skip_timex.contains(b));
+        let (_, timexes) = timex::find(&doc, &x.grammar, x.lexicon, None, &|b| skip_timex.contains(b));
         let named = entities::find(&doc, &x.matcher, x.gazetteer, russian, &|b| skip_names.contains(b)).named;
         Stages { x, text, russian, doc, skip_timex, skip_names, timexes, named }
     }

@@ -218,7 +218,9 @@ impl Matcher {
             let mut best: Option<(usize, NameMatch, bool)> = None;
             // Candidate patterns: by the token itself and by its prefixes (stems).
             let keys = (0..=4usize)
-                .filter(|&cut| cut == 0 || (token.len() > cut + 2 && token.is_char_boundary(token.len() - cut)))
+                .filter(|&cut| {
+                    cut == 0 || (token.len() > cut + 2 && token.is_char_boundary(token.len() - cut))
+                })
                 .map(|cut| &token[..token.len() - cut]);
             for key in keys {
                 let Some(ids) = self.by_first.get(key) else { continue };

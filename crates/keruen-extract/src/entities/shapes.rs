@@ -3,8 +3,8 @@
 //! "Министерство культуры …"), people written with initials ("N.A. Nazarbayev",
 //! "Н.А. Назарбаев", "M.Auezov"), and regions ("South Kazakhstan region",
 //! "Навоийская область").
-use keruen_model::EntityKind;
 use crate::words::{WordRegex, WordSet};
+use keruen_model::EntityKind;
 use regex::Regex;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -257,7 +257,10 @@ mod tests {
     use super::*;
 
     fn shapes(text: &str, ru: bool) -> Vec<(String, EntityKind)> {
-        find(text, 0..text.len(), ru, wanted(text, ru)).into_iter().map(|s| (text[s.range].to_string(), s.kind)).collect()
+        find(text, 0..text.len(), ru, wanted(text, ru))
+            .into_iter()
+            .map(|s| (text[s.range].to_string(), s.kind))
+            .collect()
     }
 
     #[test]

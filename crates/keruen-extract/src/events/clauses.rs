@@ -84,7 +84,12 @@ fn protected(text: &str, r: &Range<usize>) -> Vec<Range<usize>> {
 /// `,` (2) or a spaced dash (1), or at a coordinating conjunction (1, belonging to
 /// the clause it opens) — except the "and" of "between A and B", "both A and B" and
 /// of two names ("Astana and Karaganda").
-fn separators(text: &str, r: &Range<usize>, keep: &[Range<usize>], names: &[Range<usize>]) -> Vec<(usize, u8)> {
+fn separators(
+    text: &str,
+    r: &Range<usize>,
+    keep: &[Range<usize>],
+    names: &[Range<usize>],
+) -> Vec<(usize, u8)> {
     let s = &text[r.clone()];
     let mut out: Vec<(usize, u8)> = Vec::new();
     let mut last = r.start;
@@ -98,15 +103,17 @@ fn separators(text: &str, r: &Range<usize>, keep: &[Range<usize>], names: &[Rang
             ';' => Some((after, 4)),
             ':' => Some((after, 3)),
             ',' => Some((after, 2)),
-            '–' | '—' if s[..i].ends_with(' ') && s[i + c.len_utf8()..].starts_with(' ') => Some((after, 1)),
+            '–' | '—' if s[..i].ends_with(' ') && s[i + c.len_utf8()..].starts_with(' ') => {
+                Some((after, 1))
+            }
             ' ' => {
                 let rest = &s[i + 1..];
                 let word = ["и ", "а ", "and ", "but "].into_iter().find(|w| rest.starts_with(w));
                 word.and_then(|w| {
                     let since = text[last..at].to_lowercase();
                     let paired = ["between ", "both ", "между ", "как "].iter().any(|p| since.contains(p));
-                    let names_joined = names.iter().any(|n| n.end == at)
-                        && names.iter().any(|n| n.start == after + w.len());
+                    let names_joined =
+                        names.iter().any(|n| n.end == at) && names.iter().any(|n| n.start == after + w.len());
                     (!paired && !names_joined).then_some((after, 1))
                 })
             }
@@ -203,7 +210,12 @@ mod tests {
     fn each_dated_occurrence_is_a_clause() {
         let text = "The ministry signed agreements with Uzbekistan in 1994, with Kyrgyzstan in 1995 and with Tajikistan in 1996.";
         assert_eq!(
-            parts(text, &["1994", "1995", "1996"], &["agreements"], &["Uzbekistan", "Kyrgyzstan", "Tajikistan"]),
+            parts(
+                text,
+                &["1994", "1995", "1996"],
+                &["agreements"],
+                &["Uzbekistan", "Kyrgyzstan", "Tajikistan"]
+            ),
             vec![
                 "The ministry signed agreements with Uzbekistan in 1994,",
                 " with Kyrgyzstan in 1995 ",
@@ -217,7 +229,10 @@ mod tests {
         let text = "A forum held in Osh in 2016, with guests from afar; a second forum, again large, met in Tashkent in 2018.";
         assert_eq!(
             parts(text, &["2016", "2018"], &["forum", "second forum"], &["Osh", "Tashkent"]),
-            vec!["A forum held in Osh in 2016, with guests from afar;", " a second forum, again large, met in Tashkent in 2018."]
+            vec![
+                "A forum held in Osh in 2016, with guests from afar;",
+                " a second forum, again large, met in Tashkent in 2018."
+            ]
         );
     }
 

@@ -41,7 +41,11 @@ pub(crate) fn near(dates: &[Found], span: &Range<usize>, at: usize) -> Option<St
 
 /// The first date after byte `at` in `span`, else the nearest.
 pub(crate) fn after(dates: &[Found], span: &Range<usize>, at: usize) -> Option<String> {
-    within(dates, span).iter().find(|t| t.range.start >= at).and_then(|t| t.value.clone()).or_else(|| near(dates, span, at))
+    within(dates, span)
+        .iter()
+        .find(|t| t.range.start >= at)
+        .and_then(|t| t.value.clone())
+        .or_else(|| near(dates, span, at))
 }
 
 /// The last date before byte `at` in `span`.
@@ -61,7 +65,8 @@ mod tests {
     #[test]
     fn the_nearest_date_in_the_span_wins_and_attributive_years_do_not_count() {
         let text = "In 1991 the 1991 accords were recalled; a forum met in May 1995 and in 1996.";
-        let d = [found(text, "1991", "1991"), found(text, "May 1995", "1995-05"), found(text, "1996", "1996")];
+        let d =
+            [found(text, "1991", "1991"), found(text, "May 1995", "1995-05"), found(text, "1996", "1996")];
         assert!(usable(text, &d[0]));
         let attributive = Found { range: 12..16, kind: TimexType::Date, value: Some("1991".into()) };
         assert!(!usable(text, &attributive));

@@ -65,7 +65,6 @@ pub struct FoundEvent {
     pub guests: Vec<String>,
 }
 
-
 /// Context carried from sentence to sentence.
 #[derive(Default)]
 struct Context {
@@ -117,12 +116,18 @@ fn bilateral(t: EventType) -> bool {
 /// The state of a news item's or an interview's dateline ("ASTANA, 18 May 2025 –",
 /// "Шымкент, 20 февраля 2025 г."): a place and a comma opening a line before a date.
 fn home(text: &str, timexes: &[Found], named: &[Named]) -> Option<String> {
-    let t = timexes.iter().take_while(|t| t.range.start < 800).find(|t| t.value.as_ref().is_some_and(|v| v.len() >= 7))?;
+    let t = timexes
+        .iter()
+        .take_while(|t| t.range.start < 800)
+        .find(|t| t.value.as_ref().is_some_and(|v| v.len() >= 7))?;
     let line_start = text[..t.range.start].rfind('\n').map(|i| i + 1).unwrap_or(0);
     let head = text[line_start..t.range.start].trim_end();
     let place = head.strip_suffix(',')?;
     let from = named.partition_point(|n| n.range.start < line_start);
-    let n = named[from..].iter().take_while(|n| n.range.start == line_start).find(|n| n.kind == EntityKind::Place)?;
+    let n = named[from..]
+        .iter()
+        .take_while(|n| n.range.start == line_start)
+        .find(|n| n.kind == EntityKind::Place)?;
     (n.range.end == line_start + place.trim_end().len()).then(|| n.country.clone()).flatten()
 }
 
@@ -152,11 +157,13 @@ pub(crate) fn find(
         .collect();
     let home = home(text, timexes, named);
     let focus = countries::document_focus(named).or_else(|| home.clone());
-    let debug = std::env::var_os("KERUEN_DEBUG_EVENTS").is_some();
     let mut out: Vec<FoundEvent> = Vec::new();
     let mut ctx = Context::default();
     let title_paragraph = doc.paragraphs.len() > 1
-        && doc.paragraphs.first().is_some_and(|p| !text[p.range.clone()].trim_end().ends_with(['.', '!', '?']));
+        && doc
+            .paragraphs
+            .first()
+            .is_some_and(|p| !text[p.range.clone()].trim_end().ends_with(['.', '!', '?']));
     for sentence in &doc.sentences {
         let r = sentence.range.clone();
         if r.start >= end {
@@ -187,8 +194,14 @@ pub(crate) fn find(
         // Headings, a title, a line of its own without a full stop, questions state no
         // events.
         let para_text = text[para.range.clone()].trim_end();
-        let bare_line = !para_text.contains('\n') && para_text.len() < 120 && !para_text.ends_with(['.', '!', '?', ')', '»', '"']);
-        if para.heading || bare_line || (title_paragraph && sentence.paragraph == 0) || text[r.clone()].ends_with('?') {
+        let bare_line = !para_text.contains('\n')
+            && para_text.len() < 120
+            && !para_text.ends_with(['.', '!', '?', ')', '»', '"']);
+        if para.heading
+            || bare_line
+            || (title_paragraph && sentence.paragraph == 0)
+            || text[r.clone()].ends_with('?')
+        {
             continue;
         }
         let mut found = triggers::of_sentence(text, &r, rules, &scan, named, &live, &ctx.seen);
@@ -199,12 +212,9 @@ pub(crate) fn find(
         found.retain(|t| {
             let titled = scan.quoted.starts_in(&(t.range.end..(t.range.end + 80).min(r.end)));
             !(previous_types.contains(&t.event_type)
-                && (after_locative(text, t.range.start) || (undated && !titled && after_definite(text, t.range.start))))
+                && (after_locative(text, t.range.start)
+                    || (undated && !titled && after_definite(text, t.range.start))))
         });
-        if debug {
-            let t: Vec<String> = found.iter().map(|t| format!("{}:{}", t.event_type, &text[t.range.clone()])).collect();
-            eprintln!("S {:?}\n  triggers {t:?} negated {:?}", &text[r.clone()], neg.iter().map(|n| &text[n.clone()]).collect::<Vec<_>>());
-        }
         let chain = std::mem::take(&mut ctx.chained);
         if found.is_empty() {
             // A sentence that names who took part in the events just told.
@@ -230,7 +240,8 @@ pub(crate) fn find(
         let quoted = scan.quoted.any(&r, &neg);
         // A title right after a trigger makes it one occurrence ("the agreements on the
         // establishment of the «Central Asian Cooperation»").
-        let titled = found.iter().any(|t| scan.quoted.starts_in(&(t.range.end..(t.range.end + 80).min(r.end))));
+        let titled =
+            found.iter().any(|t| scan.quoted.starts_in(&(t.range.end..(t.range.end + 80).min(r.end))));
         let has_place = !countries::places_in(named, &r).is_empty();
         let generic = scan.generic.any(&r, &neg) && !occurred;
         if (generic || planned) && !dated {
@@ -239,7 +250,9 @@ pub(crate) fn find(
         if !(dated || occurred || quoted || has_place || chain) {
             continue;
         }
-        if !(dated || chain || occurred || titled) && found.iter().all(|t| triggers::plural(text, t, named, russian)) {
+        if !(dated || chain || occurred || titled)
+            && found.iter().all(|t| triggers::plural(text, t, named, russian))
+        {
             continue;
         }
         let names: Vec<Range<usize>> = countries::names_in(named, &r).map(|n| n.range.clone()).collect();
@@ -248,15 +261,24 @@ pub(crate) fn find(
         let parts = clauses::divide(text, &r, &date_ranges, &trigger_ranges, &names);
         let mut units = units::of_sentence(text, &parts, &found, named, &here_dates, &names, russian);
         for u in units.iter_mut().filter(|u| !u.continuation) {
-            u.sequel = rules.sequel(text, u.at) || found.iter().any(|t| t.range.start == u.at && t.after.is_some());
+            u.sequel =
+                rules.sequel(text, u.at) || found.iter().any(|t| t.range.start == u.at && t.after.is_some());
         }
         let first_trigger = found.iter().map(|t| t.range.start).min().unwrap_or(r.start);
         let lead = countries::named_in(named, &(r.start..first_trigger), &neg);
         let mut this_sentence = Vec::new();
         let mut inherited = States::new();
         for u in units {
-            let item = if u.item { countries::of_span(named, &scan, &u.span, &neg, &ctx.pair) } else { States::new() };
-            let mut c = if item.is_empty() { countries::of_span(named, &scan, &u.clause, &neg, &ctx.pair) } else { item };
+            let item = if u.item {
+                countries::of_span(named, &scan, &u.span, &neg, &ctx.pair)
+            } else {
+                States::new()
+            };
+            let mut c = if item.is_empty() {
+                countries::of_span(named, &scan, &u.clause, &neg, &ctx.pair)
+            } else {
+                item
+            };
             // The subject before the first trigger belongs to a list that follows it, and
             // to an elliptical clause that continues with a complement ("the ministry
             // signed agreements with Uzbekistan in 1994, with Kyrgyzstan in 1995"), not
@@ -306,9 +328,13 @@ pub(crate) fn find(
                 c.insert(f.clone());
             }
             let places = countries::places_in(named, &u.span);
-            let own = if u.item { dates::after(&here_dates, &u.span, u.at) } else { dates::near(&here_dates, &u.span, u.at) }
-                .or_else(|| dates::near(&here_dates, &u.clause, u.at))
-                .or_else(|| dates::before(&here_dates, &(r.start..u.clause.start), u.clause.start));
+            let own = if u.item {
+                dates::after(&here_dates, &u.span, u.at)
+            } else {
+                dates::near(&here_dates, &u.span, u.at)
+            }
+            .or_else(|| dates::near(&here_dates, &u.clause, u.at))
+            .or_else(|| dates::before(&here_dates, &(r.start..u.clause.start), u.clause.start));
             let remembered = || {
                 countries::places_in(named, &u.clause).iter().find_map(|p| ctx.held_at.get(&p.key).cloned())
             };
@@ -325,7 +351,9 @@ pub(crate) fn find(
                 }
                 // A clause about a length of time ("have toured each other's cities for
                 // more than 30 years") is not a sub-event of the frame.
-                None if chain && !lasting(text, timexes, &u.clause) => ctx.frame_date.clone().or_else(remembered),
+                None if chain && !lasting(text, timexes, &u.clause) => {
+                    ctx.frame_date.clone().or_else(remembered)
+                }
                 None => remembered(),
             };
             if c.len() == 2 {
@@ -361,8 +389,8 @@ pub(crate) fn find(
         }
         // A chain of sub-events opens with a framing event and lasts while each
         // sentence tells an event.
-        ctx.chained = !this_sentence.is_empty()
-            && (chain || this_sentence.iter().any(|&i| frames(out[i].event_type)));
+        ctx.chained =
+            !this_sentence.is_empty() && (chain || this_sentence.iter().any(|&i| frames(out[i].event_type)));
         ctx.previous = this_sentence;
     }
     out

@@ -12,7 +12,8 @@ fn summary(text: &str) -> Vec<(String, Option<String>, Vec<String>)> {
 
 fn has(text: &str, kind: &str, date: Option<&str>, countries: &[&str]) {
     let got = summary(text);
-    let want = (kind.to_string(), date.map(str::to_string), countries.iter().map(|c| c.to_string()).collect());
+    let want =
+        (kind.to_string(), date.map(str::to_string), countries.iter().map(|c| c.to_string()).collect());
     assert!(got.contains(&want), "{text:?}: wanted {want:?}, got {got:?}");
 }
 
@@ -22,7 +23,8 @@ fn kinds(text: &str) -> Vec<String> {
 
 #[test]
 fn each_dated_occurrence_in_a_list_is_an_event_with_the_subject_state() {
-    let text = "Kazakhstan signed agreements on culture with Tajikistan in 1996 and with Turkmenistan in 1997.";
+    let text =
+        "Kazakhstan signed agreements on culture with Tajikistan in 1996 and with Turkmenistan in 1997.";
     has(text, "agreement", Some("1996"), &["KZ", "TJ"]);
     has(text, "agreement", Some("1997"), &["KZ", "TM"]);
     let text = "Министерство культуры Узбекистана подписало соглашения с Таджикистаном в 2001 г., с Кыргызстаном в 2003 г.";
@@ -36,7 +38,10 @@ fn negation_is_scoped_to_its_clause_and_cancels_the_plan_before_it() {
     has(text, "performance", Some("1961"), &["KG", "UZ"]);
     assert_eq!(kinds(text).len(), 1);
     assert!(kinds("A forum of rectors was planned for 2014 in Osh, but it never took place.").is_empty());
-    assert!(kinds("Кинофестиваль планировали провести в 2015 году в Таразе, однако он так и не состоялся.").is_empty());
+    assert!(
+        kinds("Кинофестиваль планировали провести в 2015 году в Таразе, однако он так и не состоялся.")
+            .is_empty()
+    );
 }
 
 #[test]
@@ -102,7 +107,12 @@ fn questions_titles_and_bare_lines_state_no_events() {
 fn a_founding_needs_an_organisation_not_an_event_noun() {
     assert!(!kinds("A theatre festival opened in Almaty in 2012.").contains(&"founding".to_string()));
     has("A branch of the university was opened in Astana in 2012.", "founding", Some("2012"), &["KZ"]);
-    has("The German-Kazakh University was founded in Almaty in 1999.", "founding", Some("1999"), &["DE", "KZ"]);
+    has(
+        "The German-Kazakh University was founded in Almaty in 1999.",
+        "founding",
+        Some("1999"),
+        &["DE", "KZ"],
+    );
 }
 
 #[test]

@@ -3,20 +3,15 @@
 //! tells one occurrence ("the solemn concert") from a kind of activity ("concerts").
 use super::rules::{Rules, Scan, Trigger};
 use crate::entities::Named;
-use keruen_model::{EntityKind, EventType};
 use crate::words::WordRegex;
+use keruen_model::{EntityKind, EventType};
 use regex::Regex;
 use std::ops::Range;
 use std::sync::OnceLock;
 
 fn gap(a: &Range<usize>, b: &Range<usize>) -> usize {
-    if a.end <= b.start {
-        b.start - a.end
-    } else if b.end <= a.start {
-        a.start - b.end
-    } else {
-        0
-    }
+    // Zero when they overlap or touch.
+    b.start.saturating_sub(a.end).max(a.start.saturating_sub(b.end))
 }
 
 /// Drops the triggers that do not name an event of their own:
@@ -43,7 +38,8 @@ pub(crate) fn suppress(text: &str, scan: &Scan, named: &[Named], found: &mut Vec
             .expect("about regex")
     });
     found.retain(|t| {
-        let from = (0..=t.range.start.saturating_sub(60)).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+        let from =
+            (0..=t.range.start.saturating_sub(60)).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
         t.event_type != EventType::Founding || !about.is_match(&text[from..t.range.start])
     });
     // What is founded follows the verb ("a festival opened", "establishing TURKSOY").
@@ -84,7 +80,12 @@ pub(crate) fn suppress(text: &str, scan: &Scan, named: &[Named], found: &mut Vec
 /// "Days of Kazakhstan's culture", "Year of Uzbekistan in Kazakhstan": a period of one
 /// state's culture named by the state (not by its adjective: "Week of Tajik cinema"
 /// is a film week) rather than by the word culture.
-pub(crate) fn culture_days_by_state(text: &str, r: &Range<usize>, named: &[Named], russian: bool) -> Vec<Trigger> {
+pub(crate) fn culture_days_by_state(
+    text: &str,
+    r: &Range<usize>,
+    named: &[Named],
+    russian: bool,
+) -> Vec<Trigger> {
     static EN: OnceLock<WordRegex> = OnceLock::new();
     static RU: OnceLock<WordRegex> = OnceLock::new();
     let re = if russian {
@@ -136,7 +137,9 @@ fn names_a_state(text: &str, t: &Trigger, named: &[Named]) -> bool {
 /// Russian plural endings of nouns (концерты, выставки, конференций, соглашения).
 fn russian_plural(head: &str) -> bool {
     (head.ends_with('ы') || (head.ends_with('и') && !head.ends_with("ии")))
-        || ["ий", "ов", "ей", "ам", "ами", "ах", "ях", "ения", "ания", "ые", "ие"].iter().any(|e| head.ends_with(e))
+        || ["ий", "ов", "ей", "ам", "ами", "ах", "ях", "ения", "ания", "ые", "ие"]
+            .iter()
+            .any(|e| head.ends_with(e))
 }
 
 /// Verbs in the third person that end in -s like a plural noun.

@@ -41,15 +41,50 @@ pub(crate) fn trim_span(text: &str, r: Range<usize>) -> Range<usize> {
 /// Words that open an elliptical clause: a preposition, a conjunction, a possessive,
 /// an ordinal ("in Cholpon-Ata on …", "с Кыргызстаном в 1995 г.", "второй – в 2018-м").
 const ELLIPSIS_OPENERS: &[&str] = &[
-    "in", "on", "at", "with", "and", "its", "their", "then", "from", "to", "during", "by", "second", "third",
-    "fourth", "fifth", "в", "во", "на", "с", "со", "а", "и", "к", "из", "по", "затем", "потом", "второй",
-    "вторая", "второе", "третий", "третья", "третье", "четвёртый", "четвертый", "пятый",
+    "in",
+    "on",
+    "at",
+    "with",
+    "and",
+    "its",
+    "their",
+    "then",
+    "from",
+    "to",
+    "during",
+    "by",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "в",
+    "во",
+    "на",
+    "с",
+    "со",
+    "а",
+    "и",
+    "к",
+    "из",
+    "по",
+    "затем",
+    "потом",
+    "второй",
+    "вторая",
+    "второе",
+    "третий",
+    "третья",
+    "третье",
+    "четвёртый",
+    "четвертый",
+    "пятый",
 ];
 
 /// Whether a clause opens with a preposition (or a conjunction and a preposition):
 /// "with Kyrgyzstan in 1995", "and in Astana on 9 August", "с Кыргызстаном в 1995 г.".
 pub(crate) fn opens_with_preposition(text: &str, clause: &Range<usize>) -> bool {
-    const PREPOSITIONS: &[&str] = &["in", "on", "at", "with", "from", "to", "в", "во", "на", "с", "со", "к", "из", "по"];
+    const PREPOSITIONS: &[&str] =
+        &["in", "on", "at", "with", "from", "to", "в", "во", "на", "с", "со", "к", "из", "по"];
     let words: Vec<String> = text[clause.clone()]
         .split_whitespace()
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
@@ -64,7 +99,8 @@ pub(crate) fn opens_with_preposition(text: &str, clause: &Range<usize>) -> bool 
 }
 
 /// Pronouns, which are no content of their own ("and Germany received them in Berlin").
-const PRONOUNS: &[&str] = &["them", "they", "these", "those", "him", "her", "его", "её", "их", "они", "ему", "ним", "неё"];
+const PRONOUNS: &[&str] =
+    &["them", "they", "these", "those", "him", "her", "его", "её", "их", "они", "ему", "ним", "неё"];
 
 /// Whether a clause with a date and no trigger is elliptical — it repeats the event
 /// before it at another date — rather than a clause of its own ("…, the two
@@ -85,16 +121,21 @@ fn elliptical(text: &str, part: &Range<usize>, dates: &[Found], names: &[Range<u
     let Some(date) = dates.iter().find(|d| d.range.start >= part.start && d.range.end <= part.end) else {
         return false;
     };
-    let core_end = text[date.range.end..part.end].find([',', ';']).map(|i| date.range.end + i).unwrap_or(part.end);
+    let core_end =
+        text[date.range.end..part.end].find([',', ';']).map(|i| date.range.end + i).unwrap_or(part.end);
     let mut content = 0;
     let mut at = part.start;
     for w in text[part.start..core_end].split_inclusive(char::is_whitespace) {
         let here = at;
         at += w.len();
-        let in_name = names.iter().any(|n| n.contains(&here)) || dates.iter().any(|d| d.range.contains(&here));
+        let in_name =
+            names.iter().any(|n| n.contains(&here)) || dates.iter().any(|d| d.range.contains(&here));
         let letters = w.chars().filter(|c| c.is_alphabetic()).count();
         let word = w.trim().trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-        if !in_name && letters >= 4 && !ELLIPSIS_OPENERS.contains(&word.as_str()) && !PRONOUNS.contains(&word.as_str())
+        if !in_name
+            && letters >= 4
+            && !ELLIPSIS_OPENERS.contains(&word.as_str())
+            && !PRONOUNS.contains(&word.as_str())
         {
             content += 1;
         }
@@ -155,7 +196,10 @@ fn clause_units(
         let separated = singles.windows(2).all(|w| {
             let between = &text[w[0].range.end..w[1].range.start];
             let words = between.trim_matches(|c: char| c.is_whitespace() || ",;".contains(c));
-            (between.contains(',') || between.contains(';') || between.contains(" and ") || between.contains(" и "))
+            (between.contains(',')
+                || between.contains(';')
+                || between.contains(" and ")
+                || between.contains(" и "))
                 && !matches!(words, "and" | "и" | "")
         });
         let own_dates = singles.windows(2).all(|w| dated(w[0].range.end, w[1].range.start))
@@ -212,9 +256,14 @@ pub(crate) fn of_sentence(
             continue;
         }
         let Some(prev) = units.last().cloned() else { continue };
-        let prev_dated = dates.iter().any(|d| d.range.start >= prev.clause.start && d.range.end <= prev.clause.end);
+        let prev_dated =
+            dates.iter().any(|d| d.range.start >= prev.clause.start && d.range.end <= prev.clause.end);
         if prev_dated && elliptical(text, part, dates, names) {
-            let at = dates.iter().find(|d| d.range.start >= part.start).map(|d| d.range.start).unwrap_or(part.start);
+            let at = dates
+                .iter()
+                .find(|d| d.range.start >= part.start)
+                .map(|d| d.range.start)
+                .unwrap_or(part.start);
             units.push(Unit {
                 event_type: prev.event_type,
                 span: trim_span(text, part.clone()),

@@ -43,6 +43,9 @@ fn dateline(doc: &Doc, cands: &[Candidate]) -> Option<(i32, Option<Day>, (usize,
     Some((y, d, (doc.ch(first.range.start), doc.ch(first.range.end))))
 }
 
+/// The last full day written, its year and where it was written.
+type DayAnchor = (i32, Day, Option<(usize, usize)>);
+
 /// The year a date may borrow, the day when known, and where it was written.
 type YearAnchor = (i32, Option<Day>, Option<(usize, usize)>);
 
@@ -63,8 +66,7 @@ pub(crate) fn resolve(
     let fixed = news.is_some();
     // The last full day written, for "the following day" and "the same evening"; in
     // news it moves with the text even though the year stays the dateline's.
-    let mut last_day: Option<(i32, Day, Option<(usize, usize)>)> =
-        anchor.and_then(|(y, d, at)| Some((y, d?, at)));
+    let mut last_day: Option<DayAnchor> = anchor.and_then(|(y, d, at)| Some((y, d?, at)));
     let mut timexes = Vec::with_capacity(cands.len());
     let mut found = Vec::with_capacity(cands.len());
     for c in cands {

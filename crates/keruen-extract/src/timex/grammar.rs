@@ -168,7 +168,7 @@ impl Grammar {
             (format!(r"(?:[Сс]\s+)?(?P<c1>{roman})\s*(?:[-–—]|по|и)\s*(?P<c2>{roman})\s+(?:век(?:а|ов)?|вв\.)"), Rule::CenturyRange, 7),
             (format!(r"\b(?P<y>{y})(?:{g}|-(?:м|й|го|му)\b|\b)"), Rule::Year, 1),
             // --- durations ---------------------------------------------------------
-            (format!(r"\b{about}?(?P<n>[0-9]{{1,4}}|{num_words})(?:\s*[-–]\s*[0-9]{{1,4}})?(?:\s+|-)(?P<u>years?|months?|weeks?|days?|hours?|minutes?|decades?|centuries|century|лет|года|год|месяцев|месяца|месяц|недель|недели|неделю|дней|дня|день|часов|часа|час|минут|минуты|десятилетий|десятилетия|десятилетие|веков|века)\b"), Rule::Duration, 2),
+            (format!(r"\b{about}?(?P<n>[0-9]{{1,4}}|{num_words})(?:\s*[-–]\s*[0-9]{{1,4}})?(?:\s+|-)(?P<u>years?|months?|weeks?|days?|hours?|minutes?|decades?|centuries|century|лет|года|год|месяцев|месяца|месяц|недель|недели|неделю|дней|дня|день|часов|часа|час|минуты|минут|десятилетий|десятилетия|десятилетие|веков|века)\b"), Rule::Duration, 2),
             (r"\b(?:[Mm]ore|[Ll]ess)\s+than\s+an?\s+(?P<u>year|month|week|day|decade|century)\b".to_string(), Rule::Duration, 2),
             (r"\b(?:[Пп]очти\s+|[Бб]олее\s+)?(?P<q>[Чч]етверть\s+век[ау]?|[Пп]олвека|[Пп]олстолетия)|\b(?:[Aa]\s+)?(?P<h>quarter\s+of\s+a\s+century|half\s+a\s+century)\b".to_string(), Rule::Duration, 2),
             // --- relative to an earlier date ---------------------------------------
@@ -216,15 +216,21 @@ impl Grammar {
                 let m = caps.get(0).expect("whole match");
                 let mut end = m.end();
                 // Trailing punctuation caught by `(?:\s|$|[.,;:)])` is not part of the span.
-                while end > m.start() && text[..end].ends_with(|c: char| c.is_whitespace() || ",;:)".contains(c)) {
+                while end > m.start()
+                    && text[..end].ends_with(|c: char| c.is_whitespace() || ",;:)".contains(c))
+                {
                     end -= text[..end].chars().next_back().map(char::len_utf8).unwrap_or(1);
                 }
                 // "… on 21–22 June." — the full stop of an English month at the end of a
                 // sentence is the sentence's, not an abbreviation's.
                 if end > m.start() && text[..end].ends_with('.') {
-                    let word = text[m.start()..end - 1].rsplit(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+                    let word =
+                        text[m.start()..end - 1].rsplit(|c: char| !c.is_alphabetic()).next().unwrap_or("");
                     let next = text[end..].trim_start().chars().next();
-                    if word.len() > 3 && word.chars().all(|c| c.is_ascii_alphabetic()) && next.is_none_or(char::is_uppercase) {
+                    if word.len() > 3
+                        && word.chars().all(|c| c.is_ascii_alphabetic())
+                        && next.is_none_or(char::is_uppercase)
+                    {
                         end -= 1;
                     }
                 }
@@ -346,7 +352,8 @@ impl Grammar {
                 // "четверть века", "half a century": the whole phrase is the length.
                 if let Some(q) = c.name("q").or_else(|| c.name("h")) {
                     let q = q.as_str().to_lowercase();
-                    let years = if q.starts_with("четверть") || q.starts_with("quarter") { 25 } else { 50 };
+                    let years =
+                        if q.starts_with("четверть") || q.starts_with("quarter") { 25 } else { 50 };
                     return known(Duration, format!("P{years}Y"));
                 }
                 // "more than a year": one.

@@ -16,7 +16,10 @@ fn one(text: &str, span: &str, value: &str) {
 
 fn none(text: &str, span: &str) {
     let got = timexes(text);
-    assert!(!got.iter().any(|(t, v)| t.contains(span) && v.is_some()), "{text:?}: {span:?} is no timex, got {got:?}");
+    assert!(
+        !got.iter().any(|(t, v)| t.contains(span) && v.is_some()),
+        "{text:?}: {span:?} is no timex, got {got:?}"
+    );
 }
 
 #[test]
@@ -63,10 +66,22 @@ fn ages_frequencies_and_anniversaries_are_not_dates() {
 #[test]
 fn relative_expressions_take_the_year_before_them() {
     one("The ensemble toured Khiva in 1960, and three years later it returned.", "three years later", "1963");
-    one("Talks began in March 1960; in the spring of that year a treaty followed.", "the spring of that year", "1960-21");
-    one("Декада прошла в 1958 году, а в ноябре того же года вышел сборник.", "ноябре того же года", "1958-11");
+    one(
+        "Talks began in March 1960; in the spring of that year a treaty followed.",
+        "the spring of that year",
+        "1960-21",
+    );
+    one(
+        "Декада прошла в 1958 году, а в ноябре того же года вышел сборник.",
+        "ноябре того же года",
+        "1958-11",
+    );
     one("Гастроли прошли в 1956 г., а на ту же осень была назначена выставка.", "ту же осень", "1956-23");
-    one("On 3 June 2010 the fair opened; the same evening a concert was given.", "the same evening", "2010-06-03");
+    one(
+        "On 3 June 2010 the fair opened; the same evening a concert was given.",
+        "the same evening",
+        "2010-06-03",
+    );
 }
 
 #[test]
