@@ -10,7 +10,12 @@ fn main() -> anyhow::Result<()> {
     let x = keruen_extract::extract(&doc.text, &keruen_extract::Options::default());
     println!("{path}: {} ({})", doc.title.as_deref().unwrap_or("untitled"), x.language);
     println!("  {} dates, {} entities, {} events", x.timexes.len(), x.entities.len(), x.events.len());
-    println!("  {} archival references, {} citations, {} bibliography entries", x.archival_refs.len(), x.citations.len(), x.references.len());
+    println!(
+        "  {} archival references, {} citations, {} bibliography entries",
+        x.archival_refs.len(),
+        x.citations.len(),
+        x.references.len()
+    );
     for e in x.events.iter().take(5) {
         println!("  {} {} {:?}", e.event_type, e.date.as_deref().unwrap_or("undated"), e.countries);
     }

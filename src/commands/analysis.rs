@@ -187,8 +187,8 @@ pub fn run(cli: &Cli, args: &StatsArgs) -> Result<()> {
     };
     let store = db::open(&cli.db)?;
     let mut timer = Timer::new(args.timings);
-    let names = Names::load(&store, &args.lang)?;
-    let facts = load_facts(&store, &names, scope(args.include_candidates))?;
+    let names = Names::load(&*store, &args.lang)?;
+    let facts = load_facts(&*store, &names, scope(args.include_candidates))?;
     timer.lap(&format!("load ({} events)", facts.len()));
     let mut out = std::io::stdout().lock();
     match measure {
@@ -258,7 +258,7 @@ pub fn run(cli: &Cli, args: &StatsArgs) -> Result<()> {
                 }
                 return output::json(&mut out, &Named { profile: &p, names: n });
             }
-            print_profile(&mut out, &store, &p, &names)
+            print_profile(&mut out, &*store, &p, &names)
         }
     }
 }

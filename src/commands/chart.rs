@@ -495,8 +495,8 @@ pub fn run(cli: &Cli, args: &ChartArgs) -> Result<()> {
         bail!("--country applies to the timeline chart only");
     }
     let store = db::open(&cli.db)?;
-    let names = Names::load(&store, &args.lang)?;
-    let facts = load_facts(&store, &names, scope(args.include_candidates))?;
+    let names = Names::load(&*store, &args.lang)?;
+    let facts = load_facts(&*store, &names, scope(args.include_candidates))?;
     let words = Words { ru: args.lang == "ru" };
     let svg = match args.kind {
         ChartKind::Matrix => matrix_chart(&facts, &filter, &names, args.top.unwrap_or(12), &words),

@@ -6,7 +6,7 @@ use crate::{db, output};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use keruen_model::{Edtf, EventType};
-use keruen_store::{ConflictField, Curation, DuplicateQuery, EventConflicts, Resolution};
+use keruen_store::{ConflictField, DuplicateQuery, EventConflicts, Resolution};
 use std::io::Write;
 
 /// Options of `duplicates`.
@@ -141,7 +141,7 @@ pub fn duplicates(cli: &Cli, args: &DuplicatesArgs) -> Result<()> {
     let store = db::open(&cli.db)?;
     let mut out = std::io::stdout().lock();
     if let Some(pair) = &args.dismiss {
-        let actor = db::actor(&store, cli.as_user.as_deref())?;
+        let actor = db::actor(&*store, cli.as_user.as_deref())?;
         store.dismiss_duplicate(&actor, &pair[0], &pair[1], args.reason.as_deref())?;
         writeln!(out, "{} and {} will no longer be proposed as duplicates", pair[0], pair[1])?;
         return Ok(());
@@ -251,7 +251,7 @@ pub fn conflicts(cli: &Cli, args: &ConflictsArgs) -> Result<()> {
 pub fn resolve(cli: &Cli, args: &ResolveArgs) -> Result<()> {
     let choice = args.resolution()?;
     let store = db::open(&cli.db)?;
-    let actor = db::actor(&store, cli.as_user.as_deref())?;
+    let actor = db::actor(&*store, cli.as_user.as_deref())?;
     store.resolve_conflict(&actor, &args.id, &choice, args.reason.as_deref())?;
     let c = store.conflicts(&args.id)?;
     let mut out = std::io::stdout().lock();
@@ -263,7 +263,7 @@ pub fn resolve(cli: &Cli, args: &ResolveArgs) -> Result<()> {
 
 pub fn merge(cli: &Cli, args: &MergeArgs) -> Result<()> {
     let store = db::open(&cli.db)?;
-    let actor = db::actor(&store, cli.as_user.as_deref())?;
+    let actor = db::actor(&*store, cli.as_user.as_deref())?;
     let e = store.merge(&actor, &args.a, &args.b, args.reason.as_deref())?;
     let mut out = std::io::stdout().lock();
     if cli.json {
@@ -283,7 +283,7 @@ fn pieces(n: usize) -> String {
 
 pub fn unmerge(cli: &Cli, args: &ItemArgs) -> Result<()> {
     let store = db::open(&cli.db)?;
-    let actor = db::actor(&store, cli.as_user.as_deref())?;
+    let actor = db::actor(&*store, cli.as_user.as_deref())?;
     let e = store.unmerge(&actor, &args.id, args.reason.as_deref())?;
     let mut out = std::io::stdout().lock();
     if cli.json {
@@ -295,7 +295,7 @@ pub fn unmerge(cli: &Cli, args: &ItemArgs) -> Result<()> {
 
 pub fn split(cli: &Cli, args: &SplitArgs) -> Result<()> {
     let store = db::open(&cli.db)?;
-    let actor = db::actor(&store, cli.as_user.as_deref())?;
+    let actor = db::actor(&*store, cli.as_user.as_deref())?;
     let e = store.split(&actor, &args.id, args.evidence, args.reason.as_deref())?;
     let mut out = std::io::stdout().lock();
     if cli.json {
@@ -312,7 +312,7 @@ pub fn split(cli: &Cli, args: &SplitArgs) -> Result<()> {
 
 pub fn undo(cli: &Cli, args: &ItemArgs) -> Result<()> {
     let store = db::open(&cli.db)?;
-    let actor = db::actor(&store, cli.as_user.as_deref())?;
+    let actor = db::actor(&*store, cli.as_user.as_deref())?;
     let u = store.undo(&actor, &args.id, args.reason.as_deref())?;
     let mut out = std::io::stdout().lock();
     if cli.json {

@@ -3,7 +3,7 @@ use crate::cli::DemoArgs;
 use crate::db;
 use anyhow::{Context, Result, bail};
 use keruen_model::RecordLine;
-use keruen_store::{ImportOptions, SqliteStore, Store};
+use keruen_store::{ImportOptions, SqliteStore};
 
 /// The curated events, with the sources that state them (data/demo/README.md).
 const DEMO_EVENTS: &str = include_str!("../../data/demo/events.jsonl");

@@ -50,7 +50,7 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<()> {
     let store = db::open(&cli.db)?;
     with_output(args.out.as_deref(), |w| {
         match args.format {
-            DataFormat::Jsonl => export_jsonl(&store, w)?,
+            DataFormat::Jsonl => export_jsonl(&*store, w)?,
             DataFormat::Csv => {
                 let table = match args.table {
                     CsvTable::Events => Table::Events,
@@ -66,7 +66,7 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<()> {
                 store.export(&mut |r| ld.write(&r).map_err(io))?;
                 ld.finish()?;
             }
-            format => derived(&store, args, format, w)?,
+            format => derived(&*store, args, format, w)?,
         }
         Ok(())
     })

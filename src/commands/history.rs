@@ -3,7 +3,6 @@
 use crate::cli::Cli;
 use crate::{db, output};
 use anyhow::{Result, bail};
-use keruen_store::Store;
 use serde_json::Value;
 use std::io::Write;
 

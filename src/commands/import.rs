@@ -4,7 +4,7 @@ use crate::{db, output};
 use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
 use keruen_model::RecordLine;
-use keruen_store::{Curation, ImportOptions, Rejected, Store, StoreError};
+use keruen_store::{ImportOptions, Rejected, StoreError};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -137,7 +137,7 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> Result<()> {
     // at the end beats updating them: when the import outweighs what is stored.
     let expected_records = len / 400;
     let bulk = expected_records > 20_000 && expected_records > store.stats()?.events;
-    let actor = db::actor(&store, cli.as_user.as_deref())?;
+    let actor = db::actor(&*store, cli.as_user.as_deref())?;
     let options = ImportOptions { skip_invalid: args.skip_invalid, actor: actor.key(), bulk };
     let result = store.import_as(&actor, &mut lines, &options, &mut on_reject);
     bar.finish_and_clear();

@@ -3,7 +3,6 @@ use crate::cli::{Cli, IngestArgs};
 use crate::commands::extract::read_and_extract;
 use crate::{db, output};
 use anyhow::{Result, bail};
-use keruen_store::Curation;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -44,7 +43,7 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<()> {
     if created {
         eprintln!("created {}", cli.db.display());
     }
-    let actor = db::actor(&store, cli.as_user.as_deref())?;
+    let actor = db::actor(&*store, cli.as_user.as_deref())?;
     actor.require("ingest documents", keruen_store::Permission::Curate)?;
     let bar = output::progress(files.len() as u64, "ingesting");
     let (mut new, mut present, mut events) = (0u64, 0u64, 0u64);

@@ -119,7 +119,7 @@ fn occasion(o: keruen_analysis::jubilee::Occasion, lang: &str) -> &'static str {
 
 pub fn run(cli: &Cli, args: &JubileesArgs) -> Result<()> {
     let store = db::open(&cli.db)?;
-    let names = Names::load(&store, &args.lang)?;
+    let names = Names::load(&*store, &args.lang)?;
     let query = JubileeQuery {
         from: args.year,
         to: args.to.unwrap_or(args.year),
@@ -127,7 +127,7 @@ pub fn run(cli: &Cli, args: &JubileesArgs) -> Result<()> {
         lang: args.lang.clone(),
     };
     let scope = crate::commands::analysis::scope(args.include_candidates);
-    let found = find(&store, &names, &query, args.major, scope)?;
+    let found = find(&*store, &names, &query, args.major, scope)?;
     let format = if cli.json { JubileeFormat::Json } else { args.format };
     with_output(args.out.as_deref(), |mut w| {
         match format {

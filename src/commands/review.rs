@@ -5,7 +5,7 @@ use crate::{db, output};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use keruen_model::{Edtf, EventStatus, EventType, ReviewStatus, Role, Sector};
-use keruen_store::{Curation, EventEdit, ReviewFilter};
+use keruen_store::{EventEdit, ReviewFilter};
 use std::io::Write;
 
 /// Options of `review`.
@@ -272,7 +272,7 @@ pub fn run(cli: &Cli, args: &ReviewArgs) -> Result<()> {
                 ReviewAction::Reject(_) => (ReviewStatus::Rejected, "rejected"),
                 _ => (ReviewStatus::Candidate, "reset"),
             };
-            let actor = db::actor(&store, cli.as_user.as_deref())?;
+            let actor = db::actor(&*store, cli.as_user.as_deref())?;
             let n = store.review(&actor, &a.ids, decision, a.reason.as_deref())?;
             changed(&mut out, n, verb)
         }
@@ -295,13 +295,13 @@ pub fn run(cli: &Cli, args: &ReviewArgs) -> Result<()> {
                 }
                 return changed(&mut out, n, "would change");
             }
-            let actor = db::actor(&store, cli.as_user.as_deref())?;
+            let actor = db::actor(&*store, cli.as_user.as_deref())?;
             let n = store.review_matching(&actor, &filter, decision, a.reason.as_deref())?;
             changed(&mut out, n, verb)
         }
         ReviewAction::Edit(a) => {
             let edit = a.edit()?;
-            let actor = db::actor(&store, cli.as_user.as_deref())?;
+            let actor = db::actor(&*store, cli.as_user.as_deref())?;
             let e = store.edit(&actor, &a.id, &edit, a.reason.as_deref())?;
             if cli.json {
                 return output::json(&mut out, &e);

@@ -3,7 +3,7 @@ use crate::cli::{Cli, SearchArgs};
 use crate::{db, output};
 use anyhow::{Context, Result};
 use keruen_model::{Edtf, EventType};
-use keruen_store::{SearchQuery, Store};
+use keruen_store::SearchQuery;
 use std::io::Write;
 
 /// Builds a store query from the command line's options.

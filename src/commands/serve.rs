@@ -38,10 +38,10 @@ pub fn serve(path: &Path, bind: SocketAddr, fallback: bool, config: Config) -> R
     let addr = listener.local_addr()?;
     let shown =
         if addr.ip().is_unspecified() { SocketAddr::new([127, 0, 0, 1].into(), addr.port()) } else { addr };
-    println!("keruen serves {} at http://{shown}/", path.display());
+    println!("keruen serves {} at http://{shown}/", db::shown(path));
     println!("  API: http://{shown}/api/v1/ (OpenAPI: http://{shown}/api/openapi.json)");
     println!("  stop with Ctrl-C");
     std::io::stdout().flush()?;
-    keruen_server::serve(AppState::with_config(Arc::new(store), config), listener)
+    keruen_server::serve(AppState::with_config(Arc::from(store), config), listener)
         .context("the web server stopped with an error")
 }

@@ -2,7 +2,6 @@
 use crate::cli::Cli;
 use crate::{db, output};
 use anyhow::{Result, bail};
-use keruen_store::{Curation, Store};
 use std::io::Write;
 
 pub fn run(cli: &Cli, id: &str) -> Result<()> {

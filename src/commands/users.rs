@@ -4,7 +4,7 @@ use crate::cli::Cli;
 use crate::{db, output};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use keruen_store::{Curation, MIN_PASSWORD_CHARS, UserRole};
+use keruen_store::{MIN_PASSWORD_CHARS, UserRole};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -147,7 +147,7 @@ pub fn users(cli: &Cli, args: &UsersArgs) -> Result<()> {
         UsersAction::Add { name, role, password_stdin, no_password } => {
             let role: UserRole = role.parse().map_err(|e| anyhow::anyhow!("--role: {e}"))?;
             let (store, _) = db::open_for_write(&cli.db)?;
-            let actor = db::actor(&store, cli.as_user.as_deref())?;
+            let actor = db::actor(&*store, cli.as_user.as_deref())?;
             // Ask for a password only of someone allowed to add users.
             actor.require("add users", keruen_store::Permission::Administer)?;
             let password = if *no_password { String::new() } else { read_password(*password_stdin)? };
@@ -181,7 +181,7 @@ pub fn users(cli: &Cli, args: &UsersArgs) -> Result<()> {
         }
         UsersAction::Disable { name } => {
             let store = db::open(&cli.db)?;
-            let actor = db::actor(&store, cli.as_user.as_deref())?;
+            let actor = db::actor(&*store, cli.as_user.as_deref())?;
             store.disable_user(&actor, name)?;
             writeln!(out, "disabled {name}")?;
         }
@@ -195,7 +195,7 @@ pub fn tokens(cli: &Cli, args: &TokensArgs) -> Result<()> {
     match &args.action {
         TokensAction::Create { user, label, expires } => {
             let expires_at = expiry(expires, jiff::Timestamp::now())?;
-            let actor = db::actor(&store, cli.as_user.as_deref())?;
+            let actor = db::actor(&*store, cli.as_user.as_deref())?;
             let (info, secret) = store.create_token(&actor, user, label, expires_at)?;
             if cli.json {
                 return output::json(&mut out, &serde_json::json!({ "token": info, "secret": secret }));
@@ -212,7 +212,7 @@ pub fn tokens(cli: &Cli, args: &TokensArgs) -> Result<()> {
             );
         }
         TokensAction::Revoke { id } => {
-            let actor = db::actor(&store, cli.as_user.as_deref())?;
+            let actor = db::actor(&*store, cli.as_user.as_deref())?;
             store.revoke_token(&actor, id)?;
             writeln!(out, "revoked {id}")?;
         }
@@ -246,8 +246,8 @@ pub fn replay(cli: &Cli, args: &ReplayArgs) -> Result<()> {
     }
     let from = db::open(&args.from)?;
     let (into, _) = db::open_for_write(&cli.db)?;
-    let actor = db::actor(&into, cli.as_user.as_deref())?;
-    let report = keruen_store::replay(&from, &into, &actor)?;
+    let actor = db::actor(&*into, cli.as_user.as_deref())?;
+    let report = keruen_store::replay(&*from, &*into, &actor)?;
     let mut out = std::io::stdout().lock();
     if cli.json {
         return output::json(&mut out, &report);

@@ -114,12 +114,15 @@ pub async fn calendar_inputs(state: &AppState) -> ApiResult<Arc<CalendarInputs>>
 /// Recent search answers, by the query's JSON. Facet counts over a large match cost a
 /// pass over every matching event (hundreds of milliseconds on a million events); a
 /// portal answers the same popular searches again and again, and the answer only
-/// changes when the data does.
+/// changes when the data does. Concurrent requests for the same search wait for one
+/// computation instead of each starting their own.
 pub struct SearchCache {
     capacity: usize,
     ttl: std::time::Duration,
-    map: Mutex<std::collections::HashMap<String, (std::time::Instant, Arc<keruen_store::SearchResults>)>>,
+    map: Mutex<std::collections::HashMap<String, Entry>>,
 }
+
+type Entry = (std::time::Instant, Arc<tokio::sync::OnceCell<Arc<keruen_store::SearchResults>>>);
 
 impl SearchCache {
     /// A cache of at most `capacity` answers, each used for at most `ttl`.
@@ -132,7 +135,7 @@ impl SearchCache {
         self.map.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 
-    /// The answer to `query`, from the cache or from `run`.
+    /// The answer to `query`, from the cache or from the store.
     pub async fn get(
         &self,
         state: &AppState,
@@ -142,30 +145,39 @@ impl SearchCache {
             return Ok(Arc::new(state.run(move |s| Ok(s.search(&query)?)).await?));
         }
         let key = serde_json::to_string(&query).map_err(crate::error::ApiError::internal)?;
-        {
-            let map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some((at, r)) = map.get(&key)
-                && at.elapsed() < self.ttl
-            {
-                return Ok(r.clone());
-            }
-        }
-        let r = Arc::new(state.run(move |s| Ok(s.search(&query)?)).await?);
-        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= self.capacity {
-            // Drop the expired answers, else the oldest quarter.
-            let ttl = self.ttl;
-            map.retain(|_, (at, _)| at.elapsed() < ttl);
-            if map.len() >= self.capacity {
-                let mut ages: Vec<(std::time::Instant, String)> =
-                    map.iter().map(|(k, (at, _))| (*at, k.clone())).collect();
-                ages.sort();
-                for (_, k) in ages.into_iter().take(self.capacity / 4 + 1) {
-                    map.remove(&k);
+        let cell = {
+            let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+            match map.get(&key) {
+                Some((at, cell)) if at.elapsed() < self.ttl => cell.clone(),
+                _ => {
+                    if map.len() >= self.capacity {
+                        self.evict(&mut map);
+                    }
+                    let cell = Arc::new(tokio::sync::OnceCell::new());
+                    map.insert(key, (std::time::Instant::now(), cell.clone()));
+                    cell
                 }
             }
+        };
+        let r = cell
+            .get_or_try_init(|| async move {
+                Ok::<_, crate::error::ApiError>(Arc::new(state.run(move |s| Ok(s.search(&query)?)).await?))
+            })
+            .await?;
+        Ok(r.clone())
+    }
+
+    /// Drops the expired answers, else the oldest quarter.
+    fn evict(&self, map: &mut std::collections::HashMap<String, Entry>) {
+        let ttl = self.ttl;
+        map.retain(|_, (at, _)| at.elapsed() < ttl);
+        if map.len() >= self.capacity {
+            let mut ages: Vec<(std::time::Instant, String)> =
+                map.iter().map(|(k, (at, _))| (*at, k.clone())).collect();
+            ages.sort();
+            for (_, k) in ages.into_iter().take(self.capacity / 4 + 1) {
+                map.remove(&k);
+            }
         }
-        map.insert(key, (std::time::Instant::now(), r.clone()));
-        Ok(r)
     }
 }

@@ -28,6 +28,10 @@ pub struct Config {
     pub search_cache: usize,
     /// How long a cached answer is used.
     pub search_cache_ttl: Duration,
+    /// Store calls that run at once; the others wait without holding a thread or a
+    /// database connection (and are dropped if their client goes away). Each running
+    /// call holds a reader connection with its page cache, so this also bounds memory.
+    pub store_concurrency: usize,
 }
 
 impl Default for Config {
@@ -41,6 +45,7 @@ impl Default for Config {
             login_window: Duration::from_secs(300),
             search_cache: 2048,
             search_cache_ttl: Duration::from_secs(300),
+            store_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 16),
         }
     }
 }
@@ -64,6 +69,8 @@ pub struct Inner {
     pub analysis: AnalysisCache,
     /// Recent search answers.
     pub searches: crate::analysis::SearchCache,
+    /// Permits to call the store.
+    pub permits: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::ops::Deref for AppState {
@@ -88,6 +95,7 @@ impl AppState {
             limiter,
             analysis: AnalysisCache::default(),
             searches: crate::analysis::SearchCache::new(config.search_cache, config.search_cache_ttl),
+            permits: Arc::new(tokio::sync::Semaphore::new(config.store_concurrency.max(1))),
             config,
         }))
     }
@@ -97,8 +105,16 @@ impl AppState {
         &self,
         f: impl FnOnce(&dyn Store) -> ApiResult<T> + Send + 'static,
     ) -> ApiResult<T> {
+        // The permit moves into the task: a client that goes away while the call runs
+        // does not free its place before the call ends.
+        let permit = self.permits.clone().acquire_owned().await.map_err(ApiError::internal)?;
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || f(store.as_ref())).await.map_err(ApiError::internal)?
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            f(store.as_ref())
+        })
+        .await
+        .map_err(ApiError::internal)?
     }
 
     /// Marks the data as changed: cached analysis inputs are rebuilt on next use.

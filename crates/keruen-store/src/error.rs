@@ -58,7 +58,7 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     /// PostgreSQL failed.
     #[error("database error: {}", postgres_message(.0))]
-    Postgres(#[from] postgres::Error),
+    Postgres(postgres::Error),
     /// Stored JSON could not be read back.
     #[error("stored record is corrupt: {0}")]
     Json(#[from] serde_json::Error),
@@ -70,6 +70,14 @@ pub enum StoreError {
         /// The cause.
         source: std::io::Error,
     },
+}
+
+// Not `#[from]`: that would also make the driver's error the `source`, and error
+// chains (`{:#}`) would print PostgreSQL's message twice.
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        StoreError::Postgres(e)
+    }
 }
 
 /// PostgreSQL's own message with its detail and hint, which `postgres::Error`'s

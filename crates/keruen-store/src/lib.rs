@@ -33,9 +33,11 @@ mod curate;
 mod curation;
 pub mod duplicates;
 mod error;
+mod postgres;
 mod query;
 mod replay;
 mod sqlite;
+mod tables;
 mod txn;
 
 pub use auth::{
@@ -50,17 +52,19 @@ pub use curation::{
 pub use replay::{ReplayReport, replay};
 
 pub use error::{Result, StoreError};
+pub use postgres::{PgStore, scratch};
 pub use query::{
     AuditEntry, EntityHit, EventHit, EventScope, Facet, Facets, ImportOptions, ImportReport, IngestBundle,
     IngestReport, Rejected, SearchPlan, SearchQuery, SearchResults, SourceHit, Stats,
 };
 pub use sqlite::SqliteStore;
+pub use tables::{Cell, CopyReport, Kind, RowSink, TABLES, Table, TableSum, Tables, checksum, copy_database};
 
 use keruen_model::{Entity, Event, Record, RecordLine, Source};
 
 /// The operations every backend offers. Implementations are safe to share between
 /// threads; each method is one transaction.
-pub trait Store: Send + Sync + Browse + Curation {
+pub trait Store: Send + Sync + Browse + Curation + Tables {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
 

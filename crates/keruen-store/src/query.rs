@@ -311,6 +311,160 @@ impl SearchPlan {
     }
 }
 
+/// Hits a search returns unless asked for another number.
+pub(crate) const DEFAULT_LIMIT: usize = 20;
+/// The most hits a search returns at once.
+pub(crate) const MAX_LIMIT: usize = 500;
+/// Matches counted exactly; more are reported as "more than".
+pub(crate) const COUNT_CAP: u64 = 10_000;
+
+/// The text of a query resolved against the entity names: the row ids of the
+/// entities each name found (an event must involve one of each group), those
+/// entities, and the words left over (which must occur in the event's text).
+#[derive(Debug, Default)]
+pub(crate) struct ResolvedText {
+    pub groups: Vec<Vec<i64>>,
+    pub entity_hits: Vec<EntityHit>,
+    pub words: Vec<String>,
+    pub all_words: Vec<String>,
+}
+
+impl SearchPlan {
+    /// Finds entity names in the text, longest word sequence first; `lookup` gives
+    /// the entities (row id and hit) whose folded name equals a sequence. A single
+    /// word that names nothing is tried without its inflection.
+    pub(crate) fn resolve(
+        &self,
+        mut lookup: impl FnMut(&str) -> crate::Result<Vec<(i64, EntityHit)>>,
+    ) -> crate::Result<ResolvedText> {
+        let mut out = ResolvedText { all_words: self.words.clone(), ..Default::default() };
+        let mut claimed = vec![false; self.words.len()];
+        for (start, end, gram) in self.ngrams() {
+            if claimed[start..end].iter().any(|c| *c) {
+                continue;
+            }
+            let mut found = lookup(&gram)?;
+            if found.is_empty() && end - start == 1 {
+                for variant in inflection_variants(&gram) {
+                    found = lookup(&variant)?;
+                    if !found.is_empty() {
+                        break;
+                    }
+                }
+            }
+            if found.is_empty() {
+                continue;
+            }
+            claimed[start..end].iter_mut().for_each(|c| *c = true);
+            out.groups.push(found.iter().map(|(id, _)| *id).collect());
+            out.entity_hits.extend(found.into_iter().map(|(_, h)| h));
+        }
+        out.words = self.words.iter().zip(&claimed).filter(|(_, c)| !**c).map(|(w, _)| w.clone()).collect();
+        Ok(out)
+    }
+}
+
+/// Russian and Central Asian names are inflected ("Казахстана", "в Бухаре"); when a
+/// word names no entity as written, try it without its last one or two letters, and
+/// with a final -a restored.
+fn inflection_variants(word: &str) -> Vec<String> {
+    let n = word.len();
+    if n < 6 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return Vec::new();
+    }
+    let mut out = vec![word[..n - 1].to_string(), word[..n - 2].to_string()];
+    out.push(format!("{}a", &word[..n - 1]));
+    out
+}
+
+/// Entities found by one name, each once, in row id order.
+pub(crate) fn distinct_entities(rows: Vec<(i64, EntityHit)>) -> Vec<(i64, EntityHit)> {
+    let mut out: Vec<(i64, EntityHit)> = Vec::new();
+    for (id, hit) in rows {
+        if !out.iter().any(|(i, _)| *i == id) {
+            out.push((id, hit));
+        }
+    }
+    out
+}
+
+/// The cursor of the page after an event hit: its sort day and row id.
+pub(crate) fn event_cursor(sort_day: i64, id: i64) -> String {
+    format!("{sort_day}.{id}")
+}
+
+/// Reads a cursor made by [`event_cursor`].
+pub(crate) fn parse_event_cursor(cursor: &str) -> crate::Result<(i64, i64)> {
+    let bad = || crate::StoreError::Invalid {
+        line: 0,
+        message: format!("cursor `{cursor}` is not one this server gave out"),
+    };
+    let (a, b) = cursor.split_once('.').ok_or_else(bad)?;
+    Ok((a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?))
+}
+
+/// Facet counts gathered one matching event at a time, and the exact total.
+#[derive(Default)]
+pub(crate) struct FacetTally {
+    types: std::collections::HashMap<String, u64>,
+    statuses: std::collections::HashMap<String, u64>,
+    years: std::collections::BTreeMap<i64, u64>,
+    sectors: std::collections::HashMap<String, u64>,
+    countries: std::collections::HashMap<String, u64>,
+    pub total: u64,
+}
+
+impl FacetTally {
+    /// Counts one event: its type, status, year and the stored comma-separated
+    /// sectors and states.
+    pub(crate) fn add(
+        &mut self,
+        event_type: &str,
+        status: &str,
+        year: Option<i64>,
+        sectors: &str,
+        countries: &str,
+    ) {
+        fn bump(m: &mut std::collections::HashMap<String, u64>, k: &str) {
+            match m.get_mut(k) {
+                Some(n) => *n += 1,
+                None => {
+                    m.insert(k.to_string(), 1);
+                }
+            }
+        }
+        self.total += 1;
+        bump(&mut self.types, event_type);
+        bump(&mut self.statuses, status);
+        if let Some(y) = year {
+            *self.years.entry(y).or_default() += 1;
+        }
+        for sector in sectors.split(',').filter(|s| !s.is_empty()) {
+            bump(&mut self.sectors, sector);
+        }
+        for code in countries.split(',').filter(|s| !s.is_empty()) {
+            bump(&mut self.countries, code);
+        }
+    }
+
+    /// The facets, each by count (then value); years in order.
+    pub(crate) fn finish(self) -> (Facets, u64) {
+        let by_count = |m: std::collections::HashMap<String, u64>| {
+            let mut v: Vec<Facet> = m.into_iter().map(|(value, count)| Facet { value, count }).collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+            v
+        };
+        let facets = Facets {
+            types: by_count(self.types),
+            countries: by_count(self.countries),
+            years: self.years.into_iter().map(|(y, count)| Facet { value: y.to_string(), count }).collect(),
+            sectors: by_count(self.sectors),
+            statuses: by_count(self.statuses),
+        };
+        (facets, self.total)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -70,7 +70,8 @@ pub(crate) fn create_token(
     expires_at: Option<String>,
 ) -> Result<(TokenInfo, String)> {
     by.require("create tokens", Permission::Administer)?;
-    let u = tx.user(user_name)?.ok_or_else(|| StoreError::NotFound { kind: "user", key: user_name.into() })?;
+    let u =
+        tx.user(user_name)?.ok_or_else(|| StoreError::NotFound { kind: "user", key: user_name.into() })?;
     if u.disabled {
         return Err(StoreError::Conflict(format!("user `{user_name}` is disabled")));
     }

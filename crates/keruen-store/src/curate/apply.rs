@@ -79,14 +79,18 @@ pub(crate) fn apply(tx: &mut dyn Txn, e: &AuditEntry) -> Result<()> {
         }
         "not-duplicate" => {
             let a = after()?;
-            tx.insert_not_duplicate(a["a"].as_str().unwrap_or_default(), a["b"].as_str().unwrap_or_default())?;
+            tx.insert_not_duplicate(
+                a["a"].as_str().unwrap_or_default(),
+                a["b"].as_str().unwrap_or_default(),
+            )?;
         }
         "user.add" => tx.insert_user(after()?)?,
         "user.disable" => tx.set_user_disabled(e.item.trim_start_matches("user:"))?,
         "token.create" => tx.insert_token(after()?)?,
-        "token.revoke" => {
-            tx.set_token_revoked(e.item.trim_start_matches("token:"), after()?["revoked_at"].as_str().unwrap_or_default())?
-        }
+        "token.revoke" => tx.set_token_revoked(
+            e.item.trim_start_matches("token:"),
+            after()?["revoked_at"].as_str().unwrap_or_default(),
+        )?,
         other => return Err(bad(format!("this keruen does not know how to replay `{other}`"))),
     }
     tx.append_audit(e)

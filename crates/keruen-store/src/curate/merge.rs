@@ -228,10 +228,9 @@ pub(crate) fn undo(tx: &mut dyn Txn, by: &Actor, item: &str, reason: Option<&str
             unmerge(tx, by, item, reason.or(Some(&format!("undo #{}", last.id))))?;
         }
         "merge" => {
-            let other =
-                tx.audit_entry(AuditQuery::Numbered(last.id + 1, "merged"))?.ok_or_else(|| {
-                    StoreError::Conflict(format!("the other half of merge #{} is missing", last.id))
-                })?;
+            let other = tx.audit_entry(AuditQuery::Numbered(last.id + 1, "merged"))?.ok_or_else(|| {
+                StoreError::Conflict(format!("the other half of merge #{} is missing", last.id))
+            })?;
             unmerge(tx, by, &other.item, reason.or(Some(&format!("undo #{}", last.id))))?;
         }
         "create" => return refuse("created it: reject it instead (`keruen review reject ID`)".into()),

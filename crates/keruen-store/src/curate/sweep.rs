@@ -30,9 +30,9 @@ pub(crate) fn duplicates(c: &mut dyn Txn, q: &DuplicateQuery) -> Result<Vec<Dupl
     let min_score = q.min_score.unwrap_or(DEFAULT_MIN_SCORE);
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT).max(1);
     let only = match &q.event {
-        Some(key) => Some(
-            c.load_state(key)?.ok_or_else(|| StoreError::NotFound { kind: "event", key: key.clone() })?,
-        ),
+        Some(key) => {
+            Some(c.load_state(key)?.ok_or_else(|| StoreError::NotFound { kind: "event", key: key.clone() })?)
+        }
         None => None,
     };
     let dismissed = c.dismissed()?;

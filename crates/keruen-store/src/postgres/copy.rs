@@ -50,13 +50,6 @@ impl CopyRows {
         self
     }
 
-    pub(crate) fn opt_real(&mut self, v: Option<f64>) -> &mut Self {
-        match v {
-            Some(v) => self.real(v),
-            None => self.null(),
-        }
-    }
-
     pub(crate) fn bool(&mut self, v: bool) -> &mut Self {
         self.sep();
         self.buf.push(if v { b't' } else { b'f' });
@@ -91,10 +84,6 @@ impl CopyRows {
         self.first = true;
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.rows
-    }
-
     pub(crate) fn bytes(&self) -> usize {
         self.buf.len()
     }
@@ -122,6 +111,6 @@ mod tests {
         let mut r = CopyRows::new();
         r.int(1).text("a\tb\\c\nd").null().real(0.1).bool(true).end();
         assert_eq!(String::from_utf8(r.buf.clone()).unwrap(), "1\ta\\tb\\\\c\\nd\t\\N\t0.1\tt\n");
-        assert_eq!(r.len(), 1);
+        assert_eq!(r.rows, 1);
     }
 }

@@ -29,13 +29,15 @@ pub(crate) fn migrate(client: &mut Client, shown: &str, create: bool) -> Result<
 
 fn check_and_apply(client: &mut Client, shown: &str, create: bool) -> Result<()> {
     let path = || PathBuf::from(shown);
-    let ours: bool =
-        client.query_one("SELECT to_regclass('keruen_schema') IS NOT NULL", &[])?.get(0);
+    let ours: bool = client.query_one("SELECT to_regclass('keruen_schema') IS NOT NULL", &[])?.get(0);
     let version: i64 = if ours {
         let row = client.query_one("SELECT application, version FROM keruen_schema", &[])?;
         let application: String = row.get(0);
         if application != "keruen" {
-            return Err(StoreError::NotKeruen { path: path(), detail: format!("it belongs to `{application}`") });
+            return Err(StoreError::NotKeruen {
+                path: path(),
+                detail: format!("it belongs to `{application}`"),
+            });
         }
         row.get(1)
     } else {

@@ -33,8 +33,9 @@ mod copy;
 mod migrate;
 mod pool;
 mod read;
-mod search;
 pub mod scratch;
+mod search;
+mod state;
 mod tables;
 mod txn;
 mod write;
@@ -48,8 +49,6 @@ use keruen_model::{Entity, Event, Record, RecordLine, Source};
 use pool::{Pool, Statements};
 use postgres::types::ToSql;
 use postgres::{IsolationLevel, Row, Statement};
-
-pub use migrate::SCHEMA_VERSION;
 
 /// The advisory lock every write transaction takes first (an arbitrary constant:
 /// "KRUNWRIT").
@@ -88,10 +87,11 @@ impl PgStore {
 
     fn connect(url: &str, create: bool) -> Result<Self> {
         let shown = redact(url);
-        let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| crate::StoreError::Invalid {
-            line: 0,
-            message: format!("{shown}: not a PostgreSQL connection URL: {e}"),
-        })?;
+        let mut config: postgres::Config =
+            url.parse().map_err(|e: postgres::Error| crate::StoreError::Invalid {
+                line: 0,
+                message: format!("{shown}: not a PostgreSQL connection URL: {e}"),
+            })?;
         if config.get_application_name().is_none() {
             config.application_name("keruen");
         }
@@ -127,8 +127,11 @@ impl PgStore {
     pub(crate) fn read<T>(&self, f: impl FnOnce(&mut PgTx) -> Result<T>) -> Result<T> {
         let mut lease = self.pool.get()?;
         let pool::Conn { client, statements } = lease.conn();
-        let mut tx =
-            client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start()?;
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()?;
         let out = f(&mut PgTx { tx: &mut tx, statements, resolver: None })?;
         tx.commit()?;
         Ok(out)

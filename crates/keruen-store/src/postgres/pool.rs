@@ -78,10 +78,11 @@ impl Pool {
             if state.open < self.max {
                 state.open += 1;
                 drop(state);
-                return match self.config.connect(NoTls) {
-                    Ok(client) => {
-                        Ok(Lease { pool: self, conn: Some(Conn { client, statements: Statements::default() }) })
-                    }
+                return match connect(&self.config) {
+                    Ok(client) => Ok(Lease {
+                        pool: self,
+                        conn: Some(Conn { client, statements: Statements::default() }),
+                    }),
                     Err(e) => {
                         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
                         state.open -= 1;
@@ -93,6 +94,16 @@ impl Pool {
             state = self.returned.wait(state).unwrap_or_else(|p| p.into_inner());
         }
     }
+}
+
+/// A new connection. Prepared statements are planned for the values of each call
+/// (`force_custom_plan`): a search's selectivity depends on its values — one state
+/// takes part in a tenth of the events, another in a handful — and a generic plan
+/// chosen after a few calls can be a thousand times slower.
+fn connect(config: &postgres::Config) -> std::result::Result<Client, postgres::Error> {
+    let mut client = config.connect(NoTls)?;
+    client.batch_execute("SET plan_cache_mode = force_custom_plan")?;
+    Ok(client)
 }
 
 impl Lease<'_> {

@@ -311,6 +311,7 @@ fn check_event(res: &Resolver, e: &Event) -> Result<Checked<EventRows>> {
 /// Rows of events, their participants, places, evidence and audit entries, sent
 /// together.
 struct EventBatch {
+    sources: CopyRows,
     events: CopyRows,
     participants: CopyRows,
     places: CopyRows,
@@ -321,6 +322,7 @@ struct EventBatch {
 impl EventBatch {
     fn new() -> Self {
         EventBatch {
+            sources: CopyRows::new(),
             events: CopyRows::new(),
             participants: CopyRows::new(),
             places: CopyRows::new(),
@@ -379,6 +381,11 @@ impl EventBatch {
     }
 
     fn send(&mut self, tx: &mut PgTx) -> Result<()> {
+        self.sources.send(
+            tx,
+            "sources",
+            "id, key, sha256, csl_type, title, authors, issued, language, file_name, csl, text, created_at, search_body",
+        )?;
         self.events.send(
             tx,
             "events",
@@ -395,51 +402,167 @@ impl EventBatch {
     }
 }
 
-/// `n` new row ids of `events`, in order.
-fn reserve_event_ids(tx: &mut PgTx, n: usize) -> Result<Vec<i64>> {
-    let rows =
-        tx.query("SELECT nextval('events_id_seq') FROM generate_series(1, $1)", &[&(n as i64)])?;
+/// `n` new row ids of `table`, in order.
+fn reserve_ids(tx: &mut PgTx, table: &str, n: usize) -> Result<Vec<i64>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let rows = tx.query(
+        &format!("SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, $1::bigint)"),
+        &[&(n as i64)],
+    )?;
     Ok(rows.into_iter().map(|r| r.get(0)).collect())
 }
 
-/// Writes events: checked, then compared with what is stored under their keys
-/// (identical: unchanged; different: refused), then the new ones copied in.
-/// Returns the outcome of each, in order.
-fn put_events(tx: &mut PgTx, events: &[&Event], actor: Option<&str>) -> Result<Vec<Checked<Outcome>>> {
-    let keys: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
-    let mut stored: HashMap<String, String> = tx
-        .query("SELECT key, content_hash FROM events WHERE key = ANY($1)", &[&keys])?
-        .into_iter()
-        .map(|r| (r.get(0), r.get(1)))
+/// A source or an event of an import, in file order.
+#[derive(Clone, Copy)]
+pub(crate) enum Item<'a> {
+    Source(&'a Source),
+    Event(&'a Event),
+}
+
+/// A new source, ready to copy.
+struct SourceRow {
+    s: Source,
+    csl: String,
+    authors: Option<String>,
+}
+
+fn source_row(rows: &mut CopyRows, id: i64, r: &SourceRow) {
+    let s = &r.s;
+    rows.int(id)
+        .text(&s.id)
+        .text(&s.sha256)
+        .text(&s.csl_type)
+        .text(&s.title)
+        .opt_text(r.authors.as_deref())
+        .opt_text(s.issued.as_ref().map(|d| d.to_string()).as_deref())
+        .opt_text(s.language.as_deref())
+        .opt_text(s.file_name.as_deref())
+        .text(&r.csl)
+        .opt_text(s.text.as_deref())
+        .text(&now())
+        .text(&source_body(&s.title, r.authors.as_deref(), s.text.as_deref()))
+        .end();
+}
+
+/// Writes sources and events in file order, with `COPY`: each is checked (valid,
+/// references known) and compared with what is stored under its identity — a
+/// source's SHA-256, an event's key — and with the others of the batch: identical is
+/// unchanged, different is refused, new is copied in with its audit entry. Returns
+/// the outcome of each item, in order.
+pub(crate) fn put_items(tx: &mut PgTx, items: &[Item], actor: Option<&str>) -> Result<Vec<Checked<Outcome>>> {
+    let sources: Vec<Option<Source>> = items
+        .iter()
+        .map(|it| match it {
+            Item::Source(s) => Some((*s).clone().with_identity()),
+            Item::Event(_) => None,
+        })
         .collect();
+    let shas: Vec<&str> = sources.iter().flatten().map(|s| s.sha256.as_str()).collect();
+    let keys: Vec<&str> =
+        items.iter().filter_map(|it| if let Item::Event(e) = it { Some(e.id.as_str()) } else { None }).collect();
+    let mut stored_sources: HashMap<String, (i64, String)> = HashMap::new();
+    if !shas.is_empty() {
+        for r in tx.query("SELECT sha256, id, key FROM sources WHERE sha256 = ANY($1)", &[&shas])? {
+            stored_sources.insert(r.get(0), (r.get(1), r.get(2)));
+        }
+    }
+    let mut stored_events: HashMap<String, String> = HashMap::new();
+    if !keys.is_empty() {
+        for r in tx.query("SELECT key, content_hash FROM events WHERE key = ANY($1)", &[&keys])? {
+            stored_events.insert(r.get(0), r.get(1));
+        }
+    }
+    let mut outcomes: Vec<Checked<Outcome>> = Vec::with_capacity(items.len());
+
+    // Sources first, so that the events of the batch can cite them.
     let res = resolver(tx)?;
-    let mut outcomes = Vec::with_capacity(events.len());
-    let mut new: Vec<(usize, EventRows)> = Vec::new();
-    for (i, e) in events.iter().enumerate() {
+    let mut new_sources: Vec<(usize, SourceRow)> = Vec::new();
+    // Sources of this batch with the same content as a new one: (key, its index).
+    let mut aliases: Vec<(String, usize)> = Vec::new();
+    let mut batch_sha: HashMap<String, usize> = HashMap::new();
+    for (i, s) in sources.iter().enumerate() {
+        let Some(s) = s else {
+            outcomes.push(Ok(Outcome::Unchanged)); // replaced below for events
+            continue;
+        };
+        if let Err(err) = s.validate() {
+            outcomes.push(Err(err.to_string()));
+            continue;
+        }
+        if let Some((id, key)) = stored_sources.get(&s.sha256) {
+            // The same source under another key: remember the alias for this transaction.
+            res.sources.insert(s.id.clone(), *id);
+            res.sources.insert(key.clone(), *id);
+            outcomes.push(Ok(Outcome::Unchanged));
+        } else if let Some(&n) = batch_sha.get(&s.sha256) {
+            aliases.push((s.id.clone(), n));
+            outcomes.push(Ok(Outcome::Unchanged));
+        } else if res.sources.contains_key(&s.id) || new_sources.iter().any(|(_, r)| r.s.id == s.id) {
+            outcomes.push(Err(format!("source `{}` already exists with different content", s.id)));
+        } else {
+            let mut bib = s.clone();
+            bib.text = None;
+            let row = SourceRow { csl: serde_json::to_string(&bib)?, authors: authors(s), s: s.clone() };
+            batch_sha.insert(s.sha256.clone(), new_sources.len());
+            new_sources.push((i, row));
+            outcomes.push(Ok(Outcome::Created));
+        }
+    }
+    let source_ids = reserve_ids(tx, "sources", new_sources.len())?;
+    let res = resolver(tx)?;
+    for ((_, row), id) in new_sources.iter().zip(&source_ids) {
+        res.sources.insert(row.s.id.clone(), *id);
+    }
+    for (key, n) in aliases {
+        res.sources.insert(key, source_ids[n]);
+    }
+
+    // Then the events.
+    let mut new_events: Vec<(usize, EventRows)> = Vec::new();
+    for (i, it) in items.iter().enumerate() {
+        let Item::Event(e) = it else { continue };
         let rows = match check_event(res, e)? {
             Ok(rows) => rows,
             Err(m) => {
-                outcomes.push(Err(m));
+                outcomes[i] = Err(m);
                 continue;
             }
         };
-        outcomes.push(match stored.get(&e.id) {
+        outcomes[i] = match stored_events.get(&e.id) {
             Some(old) if *old == rows.hash => Ok(Outcome::Unchanged),
             Some(_) => Err(format!("event `{}` already exists with different content", e.id)),
             None => {
-                stored.insert(e.id.clone(), rows.hash.clone());
-                new.push((i, rows));
+                stored_events.insert(e.id.clone(), rows.hash.clone());
+                new_events.push((i, rows));
                 Ok(Outcome::Created)
             }
-        });
+        };
     }
-    if new.is_empty() {
-        return Ok(outcomes);
-    }
-    let ids = reserve_event_ids(tx, new.len())?;
+    let event_ids = reserve_ids(tx, "events", new_events.len())?;
+
+    // Rows in file order, audit entries included.
     let mut batch = EventBatch::new();
-    for ((i, rows), id) in new.iter().zip(ids) {
-        batch.add(id, events[*i], rows, actor)?;
+    let mut srcs = new_sources.iter().zip(&source_ids).peekable();
+    let mut evs = new_events.iter().zip(&event_ids).peekable();
+    for (i, it) in items.iter().enumerate() {
+        match it {
+            Item::Source(_) => {
+                if let Some(((_, row), id)) = srcs.next_if(|((j, _), _)| *j == i) {
+                    source_row(&mut batch.sources, *id, row);
+                    if let Some(actor) = actor {
+                        let whole = serde_json::to_string(&row.s)?;
+                        batch.audit.text(&now()).text(actor).text("create").text(&row.s.id).text(&whole).end();
+                    }
+                }
+            }
+            Item::Event(e) => {
+                if let Some(((_, rows), id)) = evs.next_if(|((j, _), _)| *j == i) {
+                    batch.add(*id, e, rows, actor)?;
+                }
+            }
+        }
     }
     batch.send(tx)?;
     Ok(outcomes)
@@ -475,14 +598,89 @@ pub(crate) fn import(
             rebuild.push(def);
         }
     }
+    if options.bulk {
+        // Foreign keys are checked row by row (a lookup per participant, place and
+        // piece of evidence); added back at the end, each is checked in one join.
+        for r in tx.query(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+             WHERE contype = 'f' AND conrelid = ANY(ARRAY['participants', 'event_places', 'evidence']::regclass[])",
+            &[],
+        )? {
+            let (table, name, def): (String, String, String) = (r.get(0), r.get(1), r.get(2));
+            tx.tx.batch_execute(&format!("ALTER TABLE {table} DROP CONSTRAINT {name}"))?;
+            rebuild.push(format!("ALTER TABLE {table} ADD CONSTRAINT {name} {def}"));
+        }
+    }
     let report = import_records(tx, records, options, rejected)?;
     for sql in &rebuild {
         tx.tx.batch_execute(sql)?;
     }
     if options.bulk {
-        tx.tx.batch_execute("ANALYZE events; ANALYZE participants; ANALYZE event_places; ANALYZE evidence")?;
+        tx.tx
+            .batch_execute("ANALYZE events; ANALYZE participants; ANALYZE event_places; ANALYZE evidence")?;
     }
     Ok(report)
+}
+
+/// What an import did so far, and where rejected records go.
+struct Tally<'a> {
+    report: ImportReport,
+    skip_invalid: bool,
+    rejected: &'a mut dyn FnMut(Rejected),
+}
+
+/// What a record is, for the report.
+#[derive(Clone, Copy)]
+enum Kind {
+    Source,
+    Entity,
+    Event,
+}
+
+impl Tally<'_> {
+    /// Counts the outcome of one record; a bad record aborts the import unless
+    /// `skip_invalid`.
+    fn count(&mut self, line: usize, raw: String, kind: Kind, outcome: Checked<Outcome>) -> Result<()> {
+        let r = &mut self.report;
+        match outcome {
+            Ok(Outcome::Unchanged) => r.unchanged += 1,
+            Ok(Outcome::Created) => match kind {
+                Kind::Source => r.sources += 1,
+                Kind::Entity => r.entities += 1,
+                Kind::Event => r.events += 1,
+            },
+            Err(message) if self.skip_invalid => {
+                r.rejected += 1;
+                (self.rejected)(Rejected { line, reason: message, raw });
+            }
+            Err(message) => return Err(StoreError::Invalid { line, message }),
+        }
+        Ok(())
+    }
+}
+
+/// A record waiting for its batch: line, raw text, the record (a source or an event).
+type Pending = Vec<(usize, String, Record)>;
+
+/// Writes the pending sources and events and counts their outcomes.
+fn flush(tx: &mut PgTx, pending: &mut Pending, actor: &str, tally: &mut Tally) -> Result<()> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let items: Vec<Item> = pending
+        .iter()
+        .map(|(_, _, r)| match r {
+            Record::Source(s) => Item::Source(s),
+            Record::Event(e) => Item::Event(e),
+            Record::Entity(_) => unreachable!("entities are written one at a time"),
+        })
+        .collect();
+    let outcomes = put_items(tx, &items, Some(actor))?;
+    for ((line, raw, r), outcome) in pending.drain(..).zip(outcomes) {
+        let kind = if matches!(r, Record::Source(_)) { Kind::Source } else { Kind::Event };
+        tally.count(line, raw, kind, outcome)?;
+    }
+    Ok(())
 }
 
 fn import_records(
@@ -491,65 +689,32 @@ fn import_records(
     options: &ImportOptions,
     rejected: &mut dyn FnMut(Rejected),
 ) -> Result<ImportReport> {
-    let mut report = ImportReport::default();
-    // Events waiting for their batch: line, raw text, event.
-    let mut pending: Vec<(usize, String, Event)> = Vec::new();
-    let mut tally = |report: &mut ImportReport, line: usize, raw: String, kind: u8, outcome: Checked<Outcome>| {
-        match outcome {
-            Ok(Outcome::Unchanged) => report.unchanged += 1,
-            Ok(Outcome::Created) => match kind {
-                0 => report.sources += 1,
-                1 => report.entities += 1,
-                _ => report.events += 1,
-            },
-            Err(message) if options.skip_invalid => {
-                report.rejected += 1;
-                rejected(Rejected { line, reason: message, raw });
-            }
-            Err(message) => return Err(StoreError::Invalid { line, message }),
-        }
-        Ok(())
-    };
-    let mut flush = |tx: &mut PgTx,
-                     report: &mut ImportReport,
-                     pending: &mut Vec<(usize, String, Event)>,
-                     tally: &mut dyn FnMut(&mut ImportReport, usize, String, u8, Checked<Outcome>) -> Result<()>|
-     -> Result<()> {
-        if pending.is_empty() {
-            return Ok(());
-        }
-        let events: Vec<&Event> = pending.iter().map(|(_, _, e)| e).collect();
-        let outcomes = put_events(tx, &events, Some(&options.actor))?;
-        for ((line, raw, _), outcome) in pending.drain(..).zip(outcomes) {
-            tally(report, line, raw, 2, outcome)?;
-        }
-        Ok(())
-    };
+    let mut tally = Tally { report: ImportReport::default(), skip_invalid: options.skip_invalid, rejected };
+    let mut pending: Pending = Vec::new();
     for item in records {
         let RecordLine { line, record, raw } = item;
         match record {
-            Ok(Record::Event(e)) => {
-                pending.push((line, raw, e));
+            Ok(r @ (Record::Source(_) | Record::Event(_))) => {
+                pending.push((line, raw, r));
                 if pending.len() == BATCH {
-                    flush(tx, &mut report, &mut pending, &mut tally)?;
+                    flush(tx, &mut pending, &options.actor, &mut tally)?;
                 }
             }
             other => {
-                // Sources and entities are written in their place among the events,
-                // so that the audit log follows the file.
-                flush(tx, &mut report, &mut pending, &mut tally)?;
-                let (kind, outcome) = match other {
-                    Err(message) => (2, Err(message)),
-                    Ok(Record::Source(s)) => (0, put_source(tx, &s, Some(&options.actor))?.map(|(_, _, o)| o)),
-                    Ok(Record::Entity(e)) => (1, put_entity(tx, &e, "import", Some(&options.actor))?),
-                    Ok(Record::Event(_)) => unreachable!("events are batched above"),
+                // Entities (few) and unreadable lines are taken in their place among
+                // the rest, so that the audit log and the rejects follow the file.
+                flush(tx, &mut pending, &options.actor, &mut tally)?;
+                let outcome = match other {
+                    Err(message) => Err(message),
+                    Ok(Record::Entity(e)) => put_entity(tx, &e, "import", Some(&options.actor))?,
+                    Ok(_) => unreachable!("sources and events are batched above"),
                 };
-                tally(&mut report, line, raw, kind, outcome)?;
+                tally.count(line, raw, Kind::Entity, outcome)?;
             }
         }
     }
-    flush(tx, &mut report, &mut pending, &mut tally)?;
-    Ok(report)
+    flush(tx, &mut pending, &options.actor, &mut tally)?;
+    Ok(tally.report)
 }
 
 /// Stores a bundle; the audit entries name `actor`. The `ingest` entry holds the
@@ -571,8 +736,8 @@ pub(crate) fn ingest(tx: &mut PgTx, bundle: &IngestBundle, actor: &str) -> Resul
             created_entities.push(e.id.clone());
         }
     }
-    let events: Vec<&Event> = bundle.events.iter().collect();
-    for outcome in put_events(tx, &events, Some(actor))? {
+    let events: Vec<Item> = bundle.events.iter().map(Item::Event).collect();
+    for outcome in put_items(tx, &events, Some(actor))? {
         if outcome.map_err(invalid)? == Outcome::Created {
             report.events += 1;
         }
@@ -610,7 +775,11 @@ pub(crate) fn insert_source_facts(tx: &mut PgTx, source_id: i64, facts: &SourceF
             .text(&r.text)
             .end();
     }
-    rows.send(tx, "archival_refs", "source_id, archive, fond, inventory, case_no, sheet, start, \"end\", text")?;
+    rows.send(
+        tx,
+        "archival_refs",
+        "source_id, archive, fond, inventory, case_no, sheet, start, \"end\", text",
+    )?;
     for r in &facts.references {
         rows.int(source_id)
             .int(r.index as i64)

@@ -8,6 +8,7 @@ mod read;
 mod review;
 mod search;
 mod state;
+mod tables;
 mod txn;
 mod users;
 mod write;

@@ -1,18 +1,13 @@
 //! Event search: filters, free text split into entity names and words, facets,
 //! keyset pagination in date order.
 use super::read::{EVENT_COLUMNS, event_from_row};
-use crate::{
-    EntityHit, EventHit, Facet, Facets, Result, SearchPlan, SearchQuery, SearchResults, SourceHit, StoreError,
+use crate::query::{
+    COUNT_CAP, DEFAULT_LIMIT, FacetTally, MAX_LIMIT, distinct_entities, event_cursor, parse_event_cursor,
 };
+use crate::{EntityHit, EventHit, Facets, Result, SearchPlan, SearchQuery, SearchResults, SourceHit};
 use keruen_model::EntityKind;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
-use std::collections::{BTreeMap, HashMap};
-
-const DEFAULT_LIMIT: usize = 20;
-const MAX_LIMIT: usize = 500;
-/// Matches counted exactly; more are reported as "more than".
-pub(crate) const COUNT_CAP: u64 = 10_000;
 
 /// A WHERE clause over `events e` and its parameters.
 #[derive(Default)]
@@ -55,27 +50,7 @@ fn entities_named(c: &Connection, key: &str) -> Result<Vec<(i64, EntityHit)>> {
             },
         ))
     })?;
-    let mut out: Vec<(i64, EntityHit)> = Vec::new();
-    for row in rows {
-        let (id, hit) = row?;
-        if !out.iter().any(|(i, _)| *i == id) {
-            out.push((id, hit));
-        }
-    }
-    Ok(out)
-}
-
-/// Russian and Central Asian names are inflected ("Казахстана", "в Бухаре"); when a
-/// word names no entity as written, try it without its last one or two letters, and
-/// with a final -a restored.
-fn inflection_variants(word: &str) -> Vec<String> {
-    let n = word.len();
-    if n < 6 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
-        return Vec::new();
-    }
-    let mut out = vec![word[..n - 1].to_string(), word[..n - 2].to_string()];
-    out.push(format!("{}a", &word[..n - 1]));
-    out
+    Ok(distinct_entities(rows.collect::<rusqlite::Result<_>>()?))
 }
 
 /// A query turned into SQL: its WHERE clause over `events e`, the entities its text
@@ -114,11 +89,21 @@ pub(crate) fn plan(c: &Connection, q: &SearchQuery) -> Result<Planned> {
         let ors = vec!["(',' || e.sectors || ',') LIKE ?"; q.sectors.len()].join(" OR ");
         f.push(format!("({ors})"), q.sectors.iter().map(|s| Value::Text(format!("%,{},%", s.as_str()))));
     }
+    // Conditions "the event is one of these ids", ranked by how few ids they are likely
+    // to hold (named entities, then words, then partner states, then the five Central
+    // Asian states, which take part in most events). Only the first may drive the
+    // query through an index; the others are written `+e.id`, which SQLite only
+    // checks: two index-driving IN lists on the same column make it walk their cross
+    // product (minutes on a million events for country=KZ&country=JP).
+    let mut id_sets: Vec<(u8, String, Vec<Value>)> = Vec::new();
     for code in &q.countries {
-        f.push(
-            "e.id IN (SELECT p.event_id FROM participants p JOIN entities en ON en.id = p.entity_id WHERE en.key = ?)",
-            [Value::Text(code.to_uppercase())],
-        );
+        let code = code.to_uppercase();
+        let rank = if keruen_model::CENTRAL_ASIA.contains(&code.as_str()) { 3 } else { 2 };
+        id_sets.push((
+            rank,
+            "{id} IN (SELECT p.event_id FROM participants p JOIN entities en ON en.id = p.entity_id WHERE en.key = ?)".into(),
+            vec![Value::Text(code)],
+        ));
     }
     if q.from.is_some() || q.to.is_some() {
         f.push("e.date IS NOT NULL", []);
@@ -130,51 +115,34 @@ pub(crate) fn plan(c: &Connection, q: &SearchQuery) -> Result<Planned> {
         f.push("(e.date_lo IS NULL OR e.date_lo <= ?)", [Value::Integer(day.0.into())]);
     }
 
-    let mut entity_hits = Vec::new();
-    let mut words = Vec::new();
-    let mut all_words = Vec::new();
+    let mut resolved = crate::query::ResolvedText::default();
     if let Some(text) = q.text.as_deref().filter(|t| !t.trim().is_empty()) {
-        let plan = SearchPlan::new(text);
-        all_words = plan.words.clone();
-        let mut claimed = vec![false; plan.words.len()];
-        for (start, end, gram) in plan.ngrams() {
-            if claimed[start..end].iter().any(|c| *c) {
-                continue;
-            }
-            let mut found = entities_named(c, &gram)?;
-            if found.is_empty() && end - start == 1 {
-                for variant in inflection_variants(&gram) {
-                    found = entities_named(c, &variant)?;
-                    if !found.is_empty() {
-                        break;
-                    }
-                }
-            }
-            if found.is_empty() {
-                continue;
-            }
-            claimed[start..end].iter_mut().for_each(|c| *c = true);
-            let ids: Vec<Value> = found.iter().map(|(id, _)| Value::Integer(*id)).collect();
-            let n = ids.len();
-            f.push(
+        resolved = SearchPlan::new(text).resolve(|gram| entities_named(c, gram))?;
+        for ids in &resolved.groups {
+            let ids: Vec<Value> = ids.iter().map(|id| Value::Integer(*id)).collect();
+            id_sets.push((
+                0,
                 format!(
-                    "e.id IN (SELECT event_id FROM participants WHERE entity_id IN ({p}) \
+                    "{{id}} IN (SELECT event_id FROM participants WHERE entity_id IN ({p}) \
                      UNION SELECT event_id FROM event_places WHERE entity_id IN ({p}))",
-                    p = placeholders(n)
+                    p = placeholders(ids.len())
                 ),
-                ids.iter().cloned().chain(ids.iter().cloned()),
-            );
-            entity_hits.extend(found.into_iter().map(|(_, h)| h));
+                ids.iter().cloned().chain(ids.iter().cloned()).collect(),
+            ));
         }
-        words = plan.words.iter().zip(&claimed).filter(|(_, c)| !**c).map(|(w, _)| w.clone()).collect();
-        if !words.is_empty() {
-            f.push(
-                "e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)",
-                [Value::Text(fts_query(&words))],
-            );
+        if !resolved.words.is_empty() {
+            id_sets.push((
+                1,
+                "{id} IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)".into(),
+                vec![Value::Text(fts_query(&resolved.words))],
+            ));
         }
     }
-
+    id_sets.sort_by_key(|(rank, _, _)| *rank);
+    for (i, (_, sql, params)) in id_sets.into_iter().enumerate() {
+        f.push(sql.replace("{id}", if i == 0 { "e.id" } else { "+e.id" }), params);
+    }
+    let crate::query::ResolvedText { entity_hits, words, all_words, .. } = resolved;
     Ok(Planned { filter: f, entity_hits, words, all_words })
 }
 
@@ -204,7 +172,7 @@ pub(crate) fn search(c: &Connection, q: &SearchQuery) -> Result<SearchResults> {
     let mut page_params = f.params.clone();
     let mut page_where = where_sql.clone();
     if let Some(cursor) = &q.cursor {
-        let (day, id) = parse_cursor(cursor)?;
+        let (day, id) = parse_event_cursor(cursor)?;
         page_where.push_str(" AND (e.sort_day, e.id) > (?, ?)");
         page_params.push(Value::Integer(day));
         page_params.push(Value::Integer(id));
@@ -237,7 +205,7 @@ pub(crate) fn search(c: &Connection, q: &SearchQuery) -> Result<SearchResults> {
             review: e.review.as_str().into(),
         });
     }
-    let next = if more { last.map(|(d, i)| format!("{d}.{i}")) } else { None };
+    let next = if more { last.map(|(d, i)| event_cursor(d, i)) } else { None };
     drop(rows);
 
     let sources = if all_words.is_empty() { Vec::new() } else { matching_sources(c, &all_words)? };
@@ -257,15 +225,6 @@ pub(crate) fn search(c: &Connection, q: &SearchQuery) -> Result<SearchResults> {
 /// hold only `[a-z0-9]` and cannot carry FTS5 syntax.
 fn fts_query(words: &[String]) -> String {
     words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" AND ")
-}
-
-pub(crate) fn parse_cursor(cursor: &str) -> Result<(i64, i64)> {
-    let bad = || StoreError::Invalid {
-        line: 0,
-        message: format!("cursor `{cursor}` is not one this server gave out"),
-    };
-    let (a, b) = cursor.split_once('.').ok_or_else(bad)?;
-    Ok((a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?))
 }
 
 fn matching_sources(c: &Connection, words: &[String]) -> Result<Vec<SourceHit>> {
@@ -288,43 +247,15 @@ fn facets(c: &Connection, where_sql: &str, params: &[Value]) -> Result<(Facets, 
         "SELECT e.type, e.status, e.year, e.sectors, e.countries FROM events e WHERE {where_sql}"
     ))?;
     let mut rows = st.query(params_from_iter(params))?;
-    let mut types: HashMap<String, u64> = HashMap::new();
-    let mut statuses: HashMap<String, u64> = HashMap::new();
-    let mut years: BTreeMap<i64, u64> = BTreeMap::new();
-    let mut sectors: HashMap<String, u64> = HashMap::new();
-    let mut countries: HashMap<String, u64> = HashMap::new();
-    let mut total = 0u64;
-    let bump = |m: &mut HashMap<String, u64>, k: &str| match m.get_mut(k) {
-        Some(n) => *n += 1,
-        None => {
-            m.insert(k.to_string(), 1);
-        }
-    };
+    let mut tally = FacetTally::default();
     while let Some(r) = rows.next()? {
-        total += 1;
-        bump(&mut types, r.get_ref(0)?.as_str().unwrap_or_default());
-        bump(&mut statuses, r.get_ref(1)?.as_str().unwrap_or_default());
-        if let Some(y) = r.get_ref(2)?.as_i64_or_null().map_err(rusqlite::Error::from)? {
-            *years.entry(y).or_default() += 1;
-        }
-        for sector in r.get_ref(3)?.as_str().unwrap_or_default().split(',').filter(|s| !s.is_empty()) {
-            bump(&mut sectors, sector);
-        }
-        for code in r.get_ref(4)?.as_str().unwrap_or_default().split(',').filter(|s| !s.is_empty()) {
-            bump(&mut countries, code);
-        }
+        tally.add(
+            r.get_ref(0)?.as_str().unwrap_or_default(),
+            r.get_ref(1)?.as_str().unwrap_or_default(),
+            r.get_ref(2)?.as_i64_or_null().map_err(rusqlite::Error::from)?,
+            r.get_ref(3)?.as_str().unwrap_or_default(),
+            r.get_ref(4)?.as_str().unwrap_or_default(),
+        );
     }
-    let by_count = |m: HashMap<String, u64>| {
-        let mut v: Vec<Facet> = m.into_iter().map(|(value, count)| Facet { value, count }).collect();
-        v.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
-        v
-    };
-    let facets = Facets {
-        types: by_count(types),
-        countries: by_count(countries),
-        years: years.into_iter().map(|(y, count)| Facet { value: y.to_string(), count }).collect(),
-        sectors: by_count(sectors),
-        statuses: by_count(statuses),
-    };
-    Ok((facets, total))
+    Ok(tally.finish())
 }

@@ -5,7 +5,9 @@ use crate::auth::{TokenInfo, User};
 use crate::columns::SourceFacts;
 use crate::curation::{EventState, ReviewFilter, ReviewItem};
 use crate::txn::{AuditQuery, Backend, Profile, TokenRow, Txn};
-use crate::{AuditEntry, ImportOptions, ImportReport, IngestBundle, IngestReport, Rejected, Result, StoreError};
+use crate::{
+    AuditEntry, ImportOptions, ImportReport, IngestBundle, IngestReport, Rejected, Result, StoreError,
+};
 use keruen_model::{Entity, Event, EventType, RecordLine, Source};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashSet;
@@ -84,7 +86,11 @@ impl Txn for SqliteTx<'_> {
     fn audit_entry(&mut self, q: AuditQuery<'_>) -> Result<Option<AuditEntry>> {
         const COLS: &str = "SELECT id, at, actor, action, item, before, after, reason FROM audit";
         let one = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<Option<AuditEntry>> {
-            Ok(self.c.prepare_cached(&format!("{COLS} {sql}"))?.query_row(p, read::audit_from_row).optional()?)
+            Ok(self
+                .c
+                .prepare_cached(&format!("{COLS} {sql}"))?
+                .query_row(p, read::audit_from_row)
+                .optional()?)
         };
         match q {
             AuditQuery::LastAbout(item) => one("WHERE item = ?1 ORDER BY id DESC LIMIT 1", &[&item]),
@@ -195,13 +201,13 @@ impl Txn for SqliteTx<'_> {
 
     fn replay_source(&mut self, s: &Source) -> Result<()> {
         let c = self.c;
-        write::put_source(c, self.resolver()?, s, None).map_err(|m| StoreError::Conflict(m))?;
+        write::put_source(c, self.resolver()?, s, None).map_err(StoreError::Conflict)?;
         Ok(())
     }
 
     fn replay_entity(&mut self, e: &Entity) -> Result<()> {
         let c = self.c;
-        write::put_entity(c, self.resolver()?, e, "import", None).map_err(|m| StoreError::Conflict(m))?;
+        write::put_entity(c, self.resolver()?, e, "import", None).map_err(StoreError::Conflict)?;
         Ok(())
     }
 

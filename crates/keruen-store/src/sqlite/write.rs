@@ -227,13 +227,11 @@ pub(crate) fn put_event(
         e.participants.iter().map(|p| resolver.entity(&p.entity)).collect::<std::result::Result<_, _>>()?;
     let places: Vec<i64> =
         e.places.iter().map(|p| resolver.entity(p)).collect::<std::result::Result<_, _>>()?;
-    let sources: Vec<i64> =
-        e.evidence
-            .iter()
-            .map(|ev| {
-                resolver.sources.get(&ev.source).copied().ok_or_else(|| unknown_source(&ev.source))
-            })
-            .collect::<std::result::Result<_, _>>()?;
+    let sources: Vec<i64> = e
+        .evidence
+        .iter()
+        .map(|ev| resolver.sources.get(&ev.source).copied().ok_or_else(|| unknown_source(&ev.source)))
+        .collect::<std::result::Result<_, _>>()?;
     let record = serde_json::to_string(e).map_err(|err| err.to_string())?;
     let hash = keruen_model::sha256_hex(record.as_bytes());
     let (lo, hi) = bounds(e.date.as_ref());

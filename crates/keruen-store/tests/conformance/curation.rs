@@ -1,13 +1,13 @@
-//! The curation API of the SQLite store, as the web server and the CLI call it:
-//! users and tokens, the review queue, merges and splits, conflicts, undo, role
-//! checks and replay.
+//! The curation API as the web server and the CLI call it: users and tokens, the
+//! review queue, merges and splits, conflicts, undo, role checks, replay and copy.
+use super::{Db, Factory};
 use keruen_model::{
     Claim, Entity, EntityKind, Event, EventType, Evidence, Name, Participant, Record, RecordLine,
     ReviewStatus, Role, Source,
 };
 use keruen_store::{
-    Actor, ConflictField, Curation, DuplicateQuery, EventEdit, ImportOptions, IngestBundle, Resolution,
-    ReviewFilter, SqliteStore, Store, StoreError, UserRole, replay,
+    Actor, ConflictField, DuplicateQuery, EventEdit, ImportOptions, IngestBundle, Resolution, ReviewFilter,
+    Store, StoreError, UserRole, replay,
 };
 
 fn country(code: &str) -> Entity {
@@ -28,9 +28,10 @@ fn place(id: &str) -> Entity {
     Entity { id: id.into(), kind: EntityKind::Place, iso: None, ..country(id) }
 }
 
-fn new_store(dir: &tempfile::TempDir, name: &str) -> SqliteStore {
-    let store = SqliteStore::create(dir.path().join(name)).unwrap();
-    store
+/// A fresh database with reference data.
+fn new_store(f: &Factory) -> Option<Box<dyn Db>> {
+    let db = f()?;
+    db.store()
         .seed_gazetteer(&[
             country("KZ"),
             country("UZ"),
@@ -39,7 +40,7 @@ fn new_store(dir: &tempfile::TempDir, name: &str) -> SqliteStore {
             place("place:tashkent"),
         ])
         .unwrap();
-    store
+    Some(db)
 }
 
 fn source(id: &str) -> Source {
@@ -81,7 +82,7 @@ fn event(
 }
 
 fn import(
-    store: &SqliteStore,
+    store: &dyn Store,
     by: &Actor,
     records: Vec<Record>,
 ) -> keruen_store::Result<keruen_store::ImportReport> {
@@ -94,10 +95,10 @@ fn import(
 }
 
 /// Two sources, the same Days of Culture in each (three days apart), and two others.
-fn seeded(dir: &tempfile::TempDir) -> SqliteStore {
-    let store = new_store(dir, "k.db");
+fn seeded(f: &Factory) -> Option<Box<dyn Db>> {
+    let db = new_store(f)?;
     import(
-        &store,
+        db.store(),
         &Actor::local_admin(),
         vec![
             Record::Source(source("src-a")),
@@ -125,7 +126,7 @@ fn seeded(dir: &tempfile::TempDir) -> SqliteStore {
         ],
     )
     .unwrap();
-    store
+    Some(db)
 }
 
 fn admin() -> Actor {
@@ -140,14 +141,13 @@ fn viewer() -> Actor {
     Actor { name: "student".into(), role: UserRole::Viewer }
 }
 
-fn audit_len(store: &SqliteStore) -> u64 {
+fn audit_len(store: &dyn Store) -> u64 {
     store.stats().unwrap().audit
 }
 
-#[test]
-fn passwords_and_tokens_authenticate_until_disabled_revoked_or_expired() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = new_store(&dir, "k.db");
+pub fn passwords_and_tokens_authenticate_until_disabled_revoked_or_expired(f: &Factory) {
+    let Some(db) = new_store(f) else { return };
+    let store = db.store();
     let u = store.add_user(&admin(), "aigerim", UserRole::Editor, "correct horse").unwrap();
     assert_eq!((u.name.as_str(), u.role, u.disabled), ("aigerim", UserRole::Editor, false));
     assert_eq!(store.verify_password("aigerim", "correct horse").unwrap(), Some(u.clone()));
@@ -167,8 +167,8 @@ fn passwords_and_tokens_authenticate_until_disabled_revoked_or_expired() {
     let (expiring, secret2) =
         store.create_token(&admin(), "aigerim", "short", Some("2999-01-01T00:00:00Z".into())).unwrap();
     assert!(store.authenticate_token(&secret2).unwrap().is_some());
-    let c = rusqlite::Connection::open(dir.path().join("k.db")).unwrap();
-    c.execute("UPDATE tokens SET expires_at = '2001-01-01T00:00:00Z' WHERE id = ?1", [&expiring.id]).unwrap();
+    db.exec(&format!("UPDATE tokens SET expires_at = '2001-01-01T00:00:00Z' WHERE id = '{}'", expiring.id))
+        .unwrap();
     assert_eq!(store.authenticate_token(&secret2).unwrap(), None, "expired");
 
     store.revoke_token(&admin(), &info.id).unwrap();
@@ -182,14 +182,13 @@ fn passwords_and_tokens_authenticate_until_disabled_revoked_or_expired() {
     assert!(matches!(store.disable_user(&admin(), "admin"), Err(StoreError::NotFound { .. })));
 }
 
-#[test]
-fn every_write_refuses_a_viewer_and_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = seeded(&dir);
+pub fn every_write_refuses_a_viewer_and_changes_nothing(f: &Factory) {
+    let Some(db) = seeded(f) else { return };
+    let store = db.store();
     store.add_user(&admin(), "madina", UserRole::Editor, "").unwrap();
     let (token, _) = store.create_token(&admin(), "madina", "t", None).unwrap();
     store.merge(&admin(), "a1", "b1", None).unwrap();
-    let before = audit_len(&store);
+    let before = audit_len(store);
     let export = || {
         let mut out = Vec::new();
         store
@@ -235,7 +234,7 @@ fn every_write_refuses_a_viewer_and_changes_nothing() {
         ("disable_user", store.disable_user(&v, "madina")),
         ("create_token", store.create_token(&v, "madina", "", None).map(drop)),
         ("revoke_token", store.revoke_token(&v, &token.id)),
-        ("import_as", import(&store, &v, vec![Record::Source(source("src-d"))]).map(drop)),
+        ("import_as", import(store, &v, vec![Record::Source(source("src-d"))]).map(drop)),
         ("ingest_as", store.ingest_as(&v, &bundle).map(drop)),
         ("apply_audit", store.apply_audit(&v, &[]).map(drop)),
     ];
@@ -248,7 +247,7 @@ fn every_write_refuses_a_viewer_and_changes_nothing() {
             other => panic!("{what}: a viewer got {other:?}"),
         }
     }
-    assert_eq!(audit_len(&store), before);
+    assert_eq!(audit_len(store), before);
     assert_eq!(export(), records);
     assert!(!store.list_tokens(None).unwrap()[0].revoked);
     // An editor curates but does not manage users.
@@ -268,10 +267,9 @@ fn every_write_refuses_a_viewer_and_changes_nothing() {
     assert!(matches!(store.import(&mut lines, &options, &mut |_| {}), Err(StoreError::Forbidden { .. })));
 }
 
-#[test]
-fn the_review_queue_filters_pages_and_bulk_reviews() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = seeded(&dir);
+pub fn the_review_queue_filters_pages_and_bulk_reviews(f: &Factory) {
+    let Some(db) = seeded(f) else { return };
+    let store = db.store();
     let keys =
         |items: &[keruen_store::ReviewItem]| items.iter().map(|i| i.event.id.clone()).collect::<Vec<_>>();
     let all = store.review_queue(&ReviewFilter::default()).unwrap();
@@ -316,16 +314,16 @@ fn the_review_queue_filters_pages_and_bulk_reviews() {
     // Rejecting rejects the evidence too; an unknown id aborts the whole review.
     assert_eq!(store.review(&editor(), &["a2".into()], ReviewStatus::Rejected, None).unwrap(), 1);
     assert_eq!(store.event("a2").unwrap().unwrap().evidence[0].status, ReviewStatus::Rejected);
-    let before = audit_len(&store);
+    let before = audit_len(store);
     assert!(matches!(
         store.review(&editor(), &["b2".into(), "nope".into()], ReviewStatus::Accepted, None),
         Err(StoreError::NotFound { .. })
     ));
     assert_eq!(store.event("b2").unwrap().unwrap().review, ReviewStatus::Candidate);
-    assert_eq!(audit_len(&store), before);
+    assert_eq!(audit_len(store), before);
     // Reviewing to the same status again changes and logs nothing.
     assert_eq!(store.review(&editor(), &["a2".into()], ReviewStatus::Rejected, None).unwrap(), 0);
-    assert_eq!(audit_len(&store), before);
+    assert_eq!(audit_len(store), before);
     let h = store.history("a1").unwrap();
     assert_eq!((h[1].action.as_str(), h[1].actor.as_str()), ("review", "user:madina"));
     assert_eq!(h[1].reason.as_deref(), Some("confident"));
@@ -333,12 +331,13 @@ fn the_review_queue_filters_pages_and_bulk_reviews() {
     assert_eq!(h[1].after.as_ref().unwrap()["review"], "accepted");
 }
 
-#[test]
-fn merging_events_without_claims_keeps_each_value_with_its_evidence_and_unmerge_restores_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = new_store(&dir, "k.db");
+pub fn merging_events_without_claims_keeps_each_value_with_its_evidence_and_unmerge_restores_them(
+    f: &Factory,
+) {
+    let Some(db) = new_store(f) else { return };
+    let store = db.store();
     import(
-        &store,
+        store,
         &admin(),
         vec![
             Record::Source(source("src-a")),
@@ -390,10 +389,9 @@ fn merging_events_without_claims_keeps_each_value_with_its_evidence_and_unmerge_
     assert!(matches!(store.unmerge(&editor(), "y", None), Err(StoreError::Conflict(_))));
 }
 
-#[test]
-fn split_moves_one_piece_of_evidence_into_a_new_candidate() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = seeded(&dir);
+pub fn split_moves_one_piece_of_evidence_into_a_new_candidate(f: &Factory) {
+    let Some(db) = seeded(f) else { return };
+    let store = db.store();
     store.review(&editor(), &["a1".into()], ReviewStatus::Accepted, None).unwrap();
     store.merge(&editor(), "a1", "b1", None).unwrap();
     assert!(matches!(store.split(&editor(), "a1", 3, None), Err(StoreError::Invalid { .. })));
@@ -417,10 +415,9 @@ fn split_moves_one_piece_of_evidence_into_a_new_candidate() {
     assert!(b1.evidence.is_empty());
 }
 
-#[test]
-fn edits_are_chosen_values_and_undo_restores_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = seeded(&dir);
+pub fn edits_are_chosen_values_and_undo_restores_them(f: &Factory) {
+    let Some(db) = seeded(f) else { return };
+    let store = db.store();
     let edit = EventEdit {
         date: Some(Some("2007-10".parse().unwrap())),
         countries: Some(vec![("KZ".into(), Role::Host), ("TJ".into(), Role::Guest)]),
@@ -433,9 +430,9 @@ fn edits_are_chosen_values_and_undo_restores_them() {
     assert_eq!(s.chosen_by.date.as_deref(), Some("user:madina"));
     assert_eq!(s.chosen_by.countries.as_deref(), Some("user:madina"));
     let bad = EventEdit { places: Some(vec!["place:nowhere".into()]), ..Default::default() };
-    let before = audit_len(&store);
+    let before = audit_len(store);
     assert!(store.edit(&editor(), "a1", &bad, None).unwrap_err().to_string().contains("place:nowhere"));
-    assert_eq!(audit_len(&store), before);
+    assert_eq!(audit_len(store), before);
     store.undo(&editor(), "a1", None).unwrap();
     let restored = store.event("a1").unwrap().unwrap();
     assert_eq!(restored.date.unwrap().to_string(), "2007-10-12");
@@ -446,10 +443,9 @@ fn edits_are_chosen_values_and_undo_restores_them() {
     assert!(store.undo(&editor(), "b1", None).unwrap_err().to_string().contains("reject it instead"));
 }
 
-#[test]
-fn duplicates_are_proposed_until_merged_or_dismissed() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = seeded(&dir);
+pub fn duplicates_are_proposed_until_merged_or_dismissed(f: &Factory) {
+    let Some(db) = seeded(f) else { return };
+    let store = db.store();
     let p = store.duplicates(&DuplicateQuery::default()).unwrap();
     assert_eq!(p.len(), 1, "{p:?}");
     assert_eq!((p[0].a.id.as_str(), p[0].b.id.as_str()), ("a1", "b1"));
@@ -470,10 +466,13 @@ fn duplicates_are_proposed_until_merged_or_dismissed() {
     assert_eq!(store.history("b1").unwrap().last().unwrap().action, "not-duplicate");
 }
 
-#[test]
-fn replay_rebuilds_the_same_state_from_the_log_alone() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = seeded(&dir);
+/// A database after a day of curation: an ingest by a user, users and tokens, two
+/// merges, a resolution, a split, reviews, an edit and its undo, a dismissed pair, a
+/// revoked token, a disabled user. Returns the database and the secret of the
+/// (revoked) token.
+fn curated(f: &Factory) -> Option<(Box<dyn Db>, String)> {
+    let db = seeded(f)?;
+    let store = db.store();
     store
         .ingest_as(
             &editor(),
@@ -521,12 +520,19 @@ fn replay_rebuilds_the_same_state_from_the_log_alone() {
     store.add_user(&admin(), "student", UserRole::Viewer, "").unwrap();
     store.disable_user(&admin(), "student").unwrap();
 
-    let copy = SqliteStore::create(dir.path().join("copy.db")).unwrap();
-    assert!(matches!(replay(&store, &copy, &editor()), Err(StoreError::Forbidden { .. })));
-    let report = replay(&store, &copy, &admin()).unwrap();
-    assert_eq!(report.entries, audit_len(&store));
+    Some((db, secret))
+}
 
-    let all = |s: &SqliteStore| {
+pub fn replay_rebuilds_the_same_state_from_the_log_alone(f: &Factory) {
+    let Some((db, secret)) = curated(f) else { return };
+    let store = db.store();
+    let copy_db = f().unwrap();
+    let copy = copy_db.store();
+    assert!(matches!(replay(store, copy, &editor()), Err(StoreError::Forbidden { .. })));
+    let report = replay(store, copy, &admin()).unwrap();
+    assert_eq!(report.entries, audit_len(store));
+
+    let all = |s: &dyn Store| {
         let mut log = Vec::new();
         s.audit_log(0, &mut |e| {
             log.push(e);
@@ -548,7 +554,7 @@ fn replay_rebuilds_the_same_state_from_the_log_alone() {
         .unwrap();
         (log, states, export, s.list_users().unwrap(), s.list_tokens(None).unwrap(), s.stats().unwrap())
     };
-    let (a, b) = (all(&store), all(&copy));
+    let (a, b) = (all(store), all(copy));
     assert_eq!(a.0, b.0, "the same log, entry for entry");
     assert_eq!(a.1, b.1, "every event's state, merged ones included, and every source");
     assert_eq!(a.2, b.2, "the same export");
@@ -557,25 +563,65 @@ fn replay_rebuilds_the_same_state_from_the_log_alone() {
         (a.4.iter().map(|t| (&t.id, t.revoked)).collect(), b.4.iter().map(|t| (&t.id, t.revoked)).collect());
     assert_eq!(ta, tb, "the same tokens");
     assert_eq!(a.5, b.5, "the same counts");
-    let spans = |file: &str| {
-        let c = rusqlite::Connection::open(dir.path().join(file)).unwrap();
-        let mut st = c.prepare("SELECT s.key, a.kind, a.start, a.end, a.text, a.value FROM annotations a JOIN sources s ON s.id = a.source_id ORDER BY a.id").unwrap();
-        let rows: Vec<(String, String, i64, i64, String, Option<String>)> = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        let origin: String =
-            c.query_row("SELECT origin FROM entities WHERE key = 'org:x-theatre'", [], |r| r.get(0)).unwrap();
+    let spans = |db: &dyn Db| {
+        let rows = db.rows(
+            "SELECT s.key, a.kind, CAST(a.start AS TEXT), CAST(a.\"end\" AS TEXT), a.text, a.value
+             FROM annotations a JOIN sources s ON s.id = a.source_id ORDER BY a.id",
+        );
+        let origin = db.rows("SELECT origin FROM entities WHERE key = 'org:x-theatre'");
         (rows, origin)
     };
-    let (spans_a, spans_b) = (spans("k.db"), spans("copy.db"));
+    let (spans_a, spans_b) = (spans(db.as_ref()), spans(copy_db.as_ref()));
     assert_eq!(spans_a.0.len(), 1);
+    assert_eq!(spans_a.1, vec![vec![Some("extract".to_string())]]);
     assert_eq!(spans_a, spans_b, "the spans an ingest found, and the origin of the entities it made");
     assert_eq!(copy.conflicts("a1").unwrap(), store.conflicts("a1").unwrap());
     // Logins work in the copy: the hashes travelled, the secrets did not need to.
     assert!(copy.verify_password("madina", "correct horse").unwrap().is_some());
     assert!(copy.authenticate_token(&secret).unwrap().is_none(), "revoked there too");
     // Not twice.
-    assert!(matches!(replay(&store, &copy, &admin()), Err(StoreError::Conflict(_))));
+    assert!(matches!(replay(store, copy, &admin()), Err(StoreError::Conflict(_))));
+}
+
+/// `copy_database` (what `keruen migrate-db` runs) copies every table row for row —
+/// ids, review states, merges, users and the audit log — and proves it by counts and
+/// checksums; the copy works as the original does. A copy of the copy is identical.
+pub fn a_copy_holds_every_table_row_for_row(f: &Factory) {
+    let Some((db, _)) = curated(f) else { return };
+    let store = db.store();
+    let target = f().unwrap();
+    let report = keruen_store::copy_database(store, target.store()).unwrap();
+    assert!(report.matches(), "{report:?}");
+    assert_eq!(report.tables.len(), keruen_store::TABLES.len());
+    let audit = report.tables.iter().find(|(a, _)| a.table == "audit").unwrap();
+    assert_eq!(audit.0.rows, store.stats().unwrap().audit);
+    let everything = |s: &dyn Store| {
+        let mut out = Vec::new();
+        s.export(&mut |r| {
+            out.push(serde_json::to_string(&r).unwrap());
+            Ok(())
+        })
+        .unwrap();
+        s.audit_log(0, &mut |e| {
+            out.push(serde_json::to_string(&e).unwrap());
+            Ok(())
+        })
+        .unwrap();
+        (out, s.stats().unwrap(), s.list_users().unwrap(), s.event_state("b1").unwrap())
+    };
+    let copy = target.store();
+    assert_eq!(everything(store), everything(copy));
+    // Search and curation work on the copy as on the original.
+    let q =
+        keruen_store::SearchQuery { text: Some("KZ".into()), include_candidates: true, ..Default::default() };
+    assert_eq!(store.search(&q).unwrap(), copy.search(&q).unwrap());
+    assert!(copy.verify_password("madina", "correct horse").unwrap().is_some());
+    copy.review(&editor(), &["b2".into()], ReviewStatus::Accepted, Some("after the copy")).unwrap();
+    let last = copy.history("b2").unwrap().pop().unwrap();
+    assert!(last.id > audit.0.rows as i64, "new audit entries continue after the copied ones");
+    // A copy of the copy is the same again; a non-empty target is refused.
+    let again = f().unwrap();
+    let report = keruen_store::copy_database(copy, again.store()).unwrap();
+    assert!(report.matches());
+    assert!(matches!(keruen_store::copy_database(store, copy), Err(StoreError::Conflict(_))));
 }

@@ -1,0 +1,4 @@
+//! The store conformance suite (`conformance/`) on SQLite.
+mod conformance;
+
+suite!(conformance::sqlite);
