@@ -5,7 +5,10 @@
 #   1. Debian packages the tests need (poppler-utils for PDF reading), when missing;
 #   2. formatting and lints (cargo fmt --check, cargo clippy -D warnings);
 #   3. a Python virtualenv with the independent parsers the format tests use;
-#   4. every Rust test of the workspace (unit, integration, doc tests).
+#   4. every Rust test of the workspace (unit, integration, doc tests), including the
+#      extraction accuracy floors on ../shared/corpus and the project's fixtures;
+#   5. the web UI in real headless Chromium (scripts/test-browser.sh: installs Debian's
+#      chromium and the pinned playwright-core when missing; saves docs/screenshots/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -23,11 +26,19 @@ fi
 
 # Independent parsers for the export formats (networkx, icalendar, rdflib, …), in a
 # virtualenv of the project's own, created once and reused.
+# It is rebuilt when scripts/python-requirements.txt changes.
 venv="$root/.venv"
-if [[ ! -x $venv/bin/python ]] || ! "$venv/bin/python" -c 'import networkx, icalendar, rdflib' 2>/dev/null; then
-  log "creating the Python virtualenv for the format checks"
+want=$(sha256sum scripts/python-requirements.txt | cut -d' ' -f1)
+if [[ ! -x $venv/bin/python ]] || [[ $(cat "$venv/.requirements.sha256" 2>/dev/null) != "$want" ]]; then
+  log "creating the Python virtualenv for the format and API checks"
+  if ! python3 -m venv --help >/dev/null 2>&1; then
+    if [[ $(id -u) -ne 0 ]]; then sudo=sudo; else sudo=; fi
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv >/dev/null
+  fi
+  rm -rf "$venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/python-requirements.txt
+  echo "$want" >"$venv/.requirements.sha256"
 fi
 export KERUEN_VENV="$venv"
 
@@ -39,5 +50,8 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 log "tests"
 cargo test --workspace --quiet
+
+log "browser tests"
+scripts/test-browser.sh
 
 log "done"
