@@ -5,9 +5,10 @@
 #   1. Debian packages the tests need (poppler-utils for PDF reading), when missing;
 #   2. formatting and lints (cargo fmt --check, cargo clippy -D warnings);
 #   3. a Python virtualenv with the independent parsers the format tests use;
-#   4. every Rust test of the workspace (unit, integration, doc tests), including the
+#   4. a PostgreSQL server for the PostgreSQL backend's tests (scripts/pg-test-env.sh);
+#   5. every Rust test of the workspace (unit, integration, doc tests), including the
 #      extraction accuracy floors on ../shared/corpus and the project's fixtures;
-#   5. the web UI in real headless Chromium (scripts/test-browser.sh: installs Debian's
+#   6. the web UI in real headless Chromium (scripts/test-browser.sh: installs Debian's
 #      chromium and the pinned playwright-core when missing; saves docs/screenshots/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +42,19 @@ if [[ ! -x $venv/bin/python ]] || [[ $(cat "$venv/.requirements.sha256" 2>/dev/n
   echo "$want" >"$venv/.requirements.sha256"
 fi
 export KERUEN_VENV="$venv"
+
+# The PostgreSQL backend is tested against a real server: the one at 127.0.0.1:5432
+# when it answers, else one this script installs and starts (scripts/pg-test-env.sh).
+# Each test creates its own database and drops it after. Under CI=true a missing
+# server fails the run here and in the tests.
+log "PostgreSQL for the tests"
+if [[ -z ${KERUEN_TEST_DATABASE_URL:-} ]]; then
+  KERUEN_TEST_DATABASE_URL=$(scripts/pg-test-env.sh)
+fi
+export KERUEN_TEST_DATABASE_URL
+if [[ -n $KERUEN_TEST_DATABASE_URL ]]; then
+  echo "using $KERUEN_TEST_DATABASE_URL" >&2
+fi
 
 log "formatting"
 cargo fmt --all -- --check

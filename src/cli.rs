@@ -121,9 +121,14 @@ pub struct ServeArgs {
     #[arg(long, env = "KERUEN_SECURE_COOKIES")]
     pub secure_cookies: bool,
     /// How many recent search answers (with their facet counts) to keep in memory;
-    /// 0 keeps none. They are dropped when the data changes, and after 5 minutes.
+    /// 0 keeps none. An answer is used only while the data is unchanged (by this
+    /// server or any other process), and for 5 minutes at most.
     #[arg(long, default_value_t = 2048, env = "KERUEN_SEARCH_CACHE", value_name = "N")]
     pub search_cache: usize,
+    /// Do not keep the in-memory search index (about 150 MB per million events; it
+    /// makes faceted searches take milliseconds): every search queries the database.
+    #[arg(long, env = "KERUEN_NO_SEARCH_INDEX")]
+    pub no_search_index: bool,
 }
 
 /// Options of `import`.

@@ -64,7 +64,10 @@ fn a_database_goes_to_postgres_and_back_through_the_cli_unchanged() {
     }
     let event = original.lines().find(|l| l.contains("\"record\":\"event\"")).unwrap();
     let id = serde_json::from_str::<serde_json::Value>(event).unwrap()["id"].as_str().unwrap().to_string();
-    assert_eq!(keruen(&sb, &pg.url, &["history", &id]).ok().stdout, keruen(&sb, lite, &["history", &id]).ok().stdout);
+    assert_eq!(
+        keruen(&sb, &pg.url, &["history", &id]).ok().stdout,
+        keruen(&sb, lite, &["history", &id]).ok().stdout
+    );
     // Curation on PostgreSQL from the CLI.
     keruen(&sb, &pg.url, &["--as", "madina", "review", "reject", &id, "--reason", "checked"]).ok();
     assert!(keruen(&sb, &pg.url, &["history", &id]).ok().stdout.contains("checked"));

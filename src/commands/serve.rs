@@ -9,8 +9,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
-    let config =
-        Config { secure_cookies: args.secure_cookies, search_cache: args.search_cache, ..Config::default() };
+    let config = Config {
+        secure_cookies: args.secure_cookies,
+        search_cache: args.search_cache,
+        search_index: !args.no_search_index,
+        ..Config::default()
+    };
     serve(&cli.db, args.bind, false, config)
 }
 
@@ -38,10 +42,15 @@ pub fn serve(path: &Path, bind: SocketAddr, fallback: bool, config: Config) -> R
     let addr = listener.local_addr()?;
     let shown =
         if addr.ip().is_unspecified() { SocketAddr::new([127, 0, 0, 1].into(), addr.port()) } else { addr };
-    println!("keruen serves {} at http://{shown}/", db::shown(path));
-    println!("  API: http://{shown}/api/v1/ (OpenAPI: http://{shown}/api/openapi.json)");
-    println!("  stop with Ctrl-C");
-    std::io::stdout().flush()?;
+    // Written once, and a closed stdout ignored: a server whose banner was read by
+    // `| head -1` or a test harness that stopped listening must go on serving.
+    let banner = format!(
+        "keruen serves {} at http://{shown}/\n  API: http://{shown}/api/v1/ (OpenAPI: http://{shown}/api/openapi.json)\n  stop with Ctrl-C\n",
+        db::shown(path)
+    );
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
+    drop(out);
     keruen_server::serve(AppState::with_config(Arc::from(store), config), listener)
         .context("the web server stopped with an error")
 }

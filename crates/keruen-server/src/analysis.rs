@@ -35,11 +35,20 @@ impl AnalysisCache {
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
-    fn get<T>(&self, slot: &Slot<T>, load: impl FnOnce() -> ApiResult<T>) -> ApiResult<Arc<T>> {
+    /// The value loaded at the present generation: this cache's own count of local
+    /// changes combined with the store's, which also moves on writes by other
+    /// processes (several `keruen serve` on one database).
+    fn get<T>(
+        &self,
+        store: &dyn Store,
+        slot: &Slot<T>,
+        load: impl FnOnce() -> ApiResult<T>,
+    ) -> ApiResult<Arc<T>> {
         // Held while loading: concurrent requests wait for one load instead of each
         // loading a million events.
         let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
-        let generation = self.generation.load(Ordering::SeqCst);
+        let generation = self.generation.load(Ordering::SeqCst).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ store.generation()?;
         if let Some((g, v)) = guard.as_ref()
             && *g == generation
         {
@@ -51,7 +60,7 @@ impl AnalysisCache {
     }
 
     fn facts(&self, store: &dyn Store) -> ApiResult<Arc<Facts>> {
-        self.get(&self.facts, || {
+        self.get(store, &self.facts, || {
             let mut kinds: Vec<(String, EntityKind)> = Vec::new();
             store.entities(&mut |e| {
                 kinds.push((e.id, e.kind));
@@ -67,7 +76,7 @@ impl AnalysisCache {
     }
 
     fn calendar(&self, store: &dyn Store) -> ApiResult<Arc<CalendarInputs>> {
-        self.get(&self.calendar, || {
+        self.get(store, &self.calendar, || {
             let mut entities = Vec::new();
             store.entities(&mut |e| {
                 if e.dates.is_some()
@@ -111,11 +120,12 @@ pub async fn calendar_inputs(state: &AppState) -> ApiResult<Arc<CalendarInputs>>
         .map_err(crate::error::ApiError::internal)?
 }
 
-/// Recent search answers, by the query's JSON. Facet counts over a large match cost a
-/// pass over every matching event (hundreds of milliseconds on a million events); a
-/// portal answers the same popular searches again and again, and the answer only
-/// changes when the data does. Concurrent requests for the same search wait for one
-/// computation instead of each starting their own.
+/// Recent search answers, by the data's generation and the query's JSON. A portal
+/// answers the same popular searches again and again, and the answer only changes
+/// when the data does — here or in another process, which the generation
+/// ([`Store::generation`]) tells. Concurrent requests for the same search wait for
+/// one computation instead of each starting their own (which matters while the
+/// search index is being rebuilt and searches go to the database).
 pub struct SearchCache {
     capacity: usize,
     ttl: std::time::Duration,
@@ -141,10 +151,15 @@ impl SearchCache {
         state: &AppState,
         query: keruen_store::SearchQuery,
     ) -> ApiResult<Arc<keruen_store::SearchResults>> {
+        let index = state.index.clone();
         if self.capacity == 0 {
-            return Ok(Arc::new(state.run(move |s| Ok(s.search(&query)?)).await?));
+            return Ok(Arc::new(state.run(move |_| Ok(index.search(&query)?)).await?));
         }
-        let key = serde_json::to_string(&query).map_err(crate::error::ApiError::internal)?;
+        let generation = state.run(|s| Ok(s.generation()?)).await?;
+        let key = format!(
+            "{generation} {}",
+            serde_json::to_string(&query).map_err(crate::error::ApiError::internal)?
+        );
         let cell = {
             let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
             match map.get(&key) {
@@ -161,7 +176,9 @@ impl SearchCache {
         };
         let r = cell
             .get_or_try_init(|| async move {
-                Ok::<_, crate::error::ApiError>(Arc::new(state.run(move |s| Ok(s.search(&query)?)).await?))
+                Ok::<_, crate::error::ApiError>(Arc::new(
+                    state.run(move |_| Ok(index.search(&query)?)).await?,
+                ))
             })
             .await?;
         Ok(r.clone())

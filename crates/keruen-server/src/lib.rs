@@ -36,6 +36,7 @@ mod layout;
 mod map;
 mod pages;
 mod params;
+mod search_index;
 mod security;
 mod state;
 mod users;

@@ -2,6 +2,7 @@
 use crate::analysis::AnalysisCache;
 use crate::auth::{LoginLimiter, Sessions};
 use crate::error::{ApiError, ApiResult};
+use crate::search_index::IndexSlot;
 use keruen_store::Store;
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,6 +33,11 @@ pub struct Config {
     /// database connection (and are dropped if their client goes away). Each running
     /// call holds a reader connection with its page cache, so this also bounds memory.
     pub store_concurrency: usize,
+    /// Answer searches from an in-memory index of the whole database while it is
+    /// current (see `search_index`); off, every search is a database query.
+    pub search_index: bool,
+    /// Least time between two rebuilds of the index after writes.
+    pub search_index_interval: Duration,
 }
 
 impl Default for Config {
@@ -46,6 +52,8 @@ impl Default for Config {
             search_cache: 2048,
             search_cache_ttl: Duration::from_secs(300),
             store_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 16),
+            search_index: true,
+            search_index_interval: Duration::from_secs(2),
         }
     }
 }
@@ -71,6 +79,8 @@ pub struct Inner {
     pub searches: crate::analysis::SearchCache,
     /// Permits to call the store.
     pub permits: Arc<tokio::sync::Semaphore>,
+    /// The in-memory search index, used while it is current.
+    pub index: Arc<IndexSlot>,
 }
 
 impl std::ops::Deref for AppState {
@@ -89,6 +99,8 @@ impl AppState {
     /// A server over `store` with `config`.
     pub fn with_config(store: Arc<dyn Store>, config: Config) -> Self {
         let limiter = LoginLimiter::new(config.login_attempts, config.login_window);
+        let index = IndexSlot::new(store.clone(), config.search_index, config.search_index_interval);
+        index.start();
         AppState(Arc::new(Inner {
             store,
             sessions: Sessions::new(config.session_ttl),
@@ -96,6 +108,7 @@ impl AppState {
             analysis: AnalysisCache::default(),
             searches: crate::analysis::SearchCache::new(config.search_cache, config.search_cache_ttl),
             permits: Arc::new(tokio::sync::Semaphore::new(config.store_concurrency.max(1))),
+            index,
             config,
         }))
     }

@@ -58,6 +58,27 @@ pub(crate) fn source_body(title: &str, authors: Option<&str>, text: Option<&str>
     fold(&format!("{} {} {}", title, authors.unwrap_or_default(), text.unwrap_or("")))
 }
 
+/// The words of a folded search text as a PostgreSQL `tsvector` literal: each word
+/// once, sorted, without positions — what `strip(to_tsvector('simple', body))` gives
+/// for folded text (only `[a-z0-9 ]`, so the words are the tokens), computed here so
+/// that a bulk import need not run the text search parser on every row. Words longer
+/// than PostgreSQL indexes (2,046 bytes) are left out, as `to_tsvector` leaves them.
+pub(crate) fn tsvector(body: &str) -> String {
+    let mut words: Vec<&str> = body.split(' ').filter(|w| !w.is_empty() && w.len() <= 2046).collect();
+    words.sort_unstable();
+    words.dedup();
+    let mut out = String::with_capacity(body.len() + 3 * words.len());
+    for w in words {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push('\'');
+        out.push_str(w);
+        out.push('\'');
+    }
+    out
+}
+
 /// Authors for display and SQL tools: "Family, Given; Family, Given".
 pub(crate) fn authors(s: &Source) -> Option<String> {
     (!s.author.is_empty()).then(|| {
@@ -141,5 +162,7 @@ mod tests {
         assert_eq!(sort_day(None, None), UNDATED);
         assert_eq!(year_of(UNDATED), None);
         assert_eq!(year_of(0), Some(1970));
+        assert_eq!(tsvector("days of culture days 1995 a"), "'1995' 'a' 'culture' 'days' 'of'");
+        assert_eq!(tsvector(""), "");
     }
 }

@@ -33,6 +33,7 @@ mod curate;
 mod curation;
 pub mod duplicates;
 mod error;
+mod index;
 mod postgres;
 mod query;
 mod replay;
@@ -52,6 +53,7 @@ pub use curation::{
 pub use replay::{ReplayReport, replay};
 
 pub use error::{Result, StoreError};
+pub use index::SearchIndex;
 pub use postgres::{PgStore, scratch};
 pub use query::{
     AuditEntry, EntityHit, EventHit, EventScope, Facet, Facets, ImportOptions, ImportReport, IngestBundle,
@@ -112,6 +114,12 @@ pub trait Store: Send + Sync + Browse + Curation + Tables {
 
     /// The audit entries of one item (event, entity, source key), oldest first.
     fn history(&self, item: &str) -> Result<Vec<AuditEntry>>;
+
+    /// A number that changes whenever data is written, by this store or by another
+    /// process: what a cache of the data (the server's [`SearchIndex`]) compares to
+    /// know whether it is still current. Opaque: only equality means something; cheap
+    /// enough to ask before every read.
+    fn generation(&self) -> Result<u64>;
 }
 
 /// The current time as RFC 3339 UTC, for the audit log.

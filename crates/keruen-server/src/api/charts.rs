@@ -45,10 +45,11 @@ pub async fn timeline(State(st): State<AppState>, p: Params) -> ApiResult<Json<T
 }
 
 pub(crate) async fn load_map(st: &AppState, q: SearchQuery, lang: Lang) -> ApiResult<MapData> {
+    let index = st.index.clone();
     let (places, results) = st
         .run(move |s| {
             let places = s.place_counts(&q)?;
-            let r = s.search(&SearchQuery { facets: true, limit: Some(1), cursor: None, ..q })?;
+            let r = index.search(&SearchQuery { facets: true, limit: Some(1), cursor: None, ..q })?;
             Ok((places, r))
         })
         .await?;
@@ -309,9 +310,10 @@ pub(crate) async fn calendar_data(st: &AppState, q: &CalendarQuery, lang: Lang) 
             limit: Some(500),
             ..SearchQuery::default()
         };
+        let index = st.index.clone();
         let (h, e) = st
             .run(move |s| {
-                let r = s.search(&sq)?;
+                let r = index.search(&sq)?;
                 let mut full = Vec::new();
                 for h in &r.hits {
                     full.extend(s.event(&h.id)?);

@@ -179,9 +179,10 @@ pub(crate) async fn load_entity(
     cursor: Option<String>,
     limit: usize,
 ) -> ApiResult<EntityDetail> {
+    let index = st.index.clone();
     st.run(move |s| {
         let e = s.entity(&id)?.ok_or_else(|| ApiError::not_found(format!("no entity with id `{id}`")))?;
-        let page = s.entity_events(&id, candidates, cursor.as_deref(), limit)?;
+        let page = index.entity_events(&id, candidates, cursor.as_deref(), limit)?;
         Ok(EntityDetail {
             id: e.id.clone(),
             kind: e.kind.as_str().into(),

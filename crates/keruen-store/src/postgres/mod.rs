@@ -208,6 +208,12 @@ impl Store for PgStore {
         "postgres"
     }
 
+    /// The row of `keruen_generation`, which triggers bump in every transaction that
+    /// changes what search reads (migration 0001).
+    fn generation(&self) -> Result<u64> {
+        self.plain(|c| Ok(c.query_one("SELECT n FROM keruen_generation", &[])?.get::<_, i64>(0) as u64))
+    }
+
     fn seed_gazetteer(&self, entities: &[Entity]) -> Result<usize> {
         // Most opens find the reference data unchanged: compare without the lock.
         if self.read(|tx| write::gazetteer_is_current(tx, entities))? {

@@ -2,7 +2,7 @@
 //! PostgreSQL (the rules that change it are in `curate/`).
 use super::PgTx;
 use super::read::{EVENT_COLUMNS, complete_event, event_from_row};
-use crate::columns::{bounds, event_search_body, sectors, sort_day, year_of};
+use crate::columns::{bounds, event_search_body, sectors, sort_day, tsvector, year_of};
 use crate::curation::{ChosenBy, EventState};
 use crate::{Result, StoreError};
 use keruen_model::Event;
@@ -86,11 +86,12 @@ pub(crate) fn save(tx: &mut PgTx, id: i64, state: &EventState) -> Result<()> {
     let (lo, hi) = bounds(e.date.as_ref());
     let sort = sort_day(lo, hi);
     let c = &state.chosen_by;
+    let body = event_search_body(e);
     tx.execute(
         "UPDATE events SET type = $2, title = $3, description = $4, date = $5, date_lo = $6, date_hi = $7,
            sort_day = $8, year = $9, status = $10, sectors = $11, countries = $12, review = $13, merged_into = $14,
            date_chosen_by = $15, type_chosen_by = $16, countries_chosen_by = $17, places_chosen_by = $18,
-           search_body = $19
+           search_body = $19, search_tsv = $20::text::tsvector
          WHERE id = $1",
         &[
             &id,
@@ -111,7 +112,8 @@ pub(crate) fn save(tx: &mut PgTx, id: i64, state: &EventState) -> Result<()> {
             &c.event_type,
             &c.countries,
             &c.places,
-            &event_search_body(e),
+            &body,
+            &tsvector(&body),
         ],
     )?;
     for table in ["participants", "event_places", "evidence"] {

@@ -3,7 +3,7 @@
 //! `search_body` computed on the way and the id sequences moved past the copied ids.
 use super::copy::CopyRows;
 use super::{PgStore, PgTx};
-use crate::columns::{event_body, source_body};
+use crate::columns::{event_body, source_body, tsvector};
 use crate::tables::{Cell, Kind, RowSink, TABLES, Table, Tables};
 use crate::{Result, StoreError};
 
@@ -73,26 +73,29 @@ impl Tables for PgStore {
             for table in TABLES {
                 let derived = matches!(table.name, "events" | "sources");
                 let columns =
-                    if derived { format!("{}, search_body", table.column_list()) } else { table.column_list() };
+                    if derived { format!("{}, search_body, search_tsv", table.column_list()) } else { table.column_list() };
                 let mut rows = CopyRows::new();
                 let text = |cells: &[Cell], column: &str| cells[table.at(column)].as_str().map(str::to_string);
                 feed(table, &mut |cells| {
                     for (c, (_, kind)) in cells.iter().zip(table.columns) {
                         put(&mut rows, c, *kind);
                     }
-                    match table.name {
-                        "events" => rows.text(&event_body(
+                    let body = match table.name {
+                        "events" => Some(event_body(
                             &text(cells, "type").unwrap_or_default(),
                             text(cells, "title").as_deref(),
                             text(cells, "description").as_deref(),
                         )),
-                        "sources" => rows.text(&source_body(
+                        "sources" => Some(source_body(
                             &text(cells, "title").unwrap_or_default(),
                             text(cells, "authors").as_deref(),
                             text(cells, "text").as_deref(),
                         )),
-                        _ => &mut rows,
+                        _ => None,
                     };
+                    if let Some(body) = body {
+                        rows.text(&body).text(&tsvector(&body));
+                    }
                     rows.end();
                     if rows.bytes() >= SEND_BYTES {
                         rows.send(tx, table.name, &columns)?;

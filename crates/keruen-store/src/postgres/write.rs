@@ -14,7 +14,7 @@ use super::PgTx;
 use super::copy::CopyRows;
 use crate::columns::{
     Outcome, SourceFacts, authors, bounds, event_search_body, ingest_summary, sectors, sort_day, source_body,
-    unknown_entity, unknown_source, year_of,
+    tsvector, unknown_entity, unknown_source, year_of,
 };
 use crate::{ImportOptions, ImportReport, IngestBundle, IngestReport, Rejected, Result, StoreError, now};
 use keruen_gazetteer::fold::fold;
@@ -252,8 +252,8 @@ pub(crate) fn put_source(
     let body = source_body(&s.title, authors.as_deref(), s.text.as_deref());
     let id: i64 = tx
         .query_one(
-            "INSERT INTO sources (key, sha256, csl_type, title, authors, issued, language, file_name, csl, text, created_at, search_body)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            "INSERT INTO sources (key, sha256, csl_type, title, authors, issued, language, file_name, csl, text, created_at, search_body, search_tsv)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text::tsvector) RETURNING id",
             &[
                 &s.id,
                 &s.sha256,
@@ -267,6 +267,7 @@ pub(crate) fn put_source(
                 &s.text,
                 &now(),
                 &body,
+                &tsvector(&body),
             ],
         )?
         .get(0);
@@ -333,6 +334,7 @@ impl EventBatch {
 
     fn add(&mut self, id: i64, e: &Event, rows: &EventRows, actor: Option<&str>) -> Result<()> {
         let (lo, hi) = bounds(e.date.as_ref());
+        let body = event_search_body(e);
         let sort = sort_day(lo, hi);
         self.events
             .int(id)
@@ -350,7 +352,8 @@ impl EventBatch {
             .text(&e.countries().join(","))
             .text(e.review.as_str())
             .text(&rows.hash)
-            .text(&event_search_body(e))
+            .text(&body)
+            .text(&tsvector(&body))
             .end();
         for (i, (p, entity)) in e.participants.iter().zip(&rows.participants).enumerate() {
             self.participants.int(id).int(*entity).text(p.role.as_str()).int(i as i64).end();
@@ -384,12 +387,12 @@ impl EventBatch {
         self.sources.send(
             tx,
             "sources",
-            "id, key, sha256, csl_type, title, authors, issued, language, file_name, csl, text, created_at, search_body",
+            "id, key, sha256, csl_type, title, authors, issued, language, file_name, csl, text, created_at, search_body, search_tsv",
         )?;
         self.events.send(
             tx,
             "events",
-            "id, key, type, title, description, date, date_lo, date_hi, sort_day, year, status, sectors, countries, review, content_hash, search_body",
+            "id, key, type, title, description, date, date_lo, date_hi, sort_day, year, status, sectors, countries, review, content_hash, search_body, search_tsv",
         )?;
         self.participants.send(tx, "participants", "event_id, entity_id, role, position")?;
         self.places.send(tx, "event_places", "event_id, entity_id, position")?;
@@ -402,16 +405,22 @@ impl EventBatch {
     }
 }
 
-/// `n` new row ids of `table`, in order.
+/// `n` new row ids of `table`, in order: one block of the sequence. Writers hold the
+/// writers' lock, so nobody else draws from it meanwhile.
 fn reserve_ids(tx: &mut PgTx, table: &str, n: usize) -> Result<Vec<i64>> {
     if n == 0 {
         return Ok(Vec::new());
     }
-    let rows = tx.query(
-        &format!("SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, $1::bigint)"),
-        &[&(n as i64)],
-    )?;
-    Ok(rows.into_iter().map(|r| r.get(0)).collect())
+    let last: i64 = tx
+        .query_one(
+            &format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
+                               nextval(pg_get_serial_sequence('{table}', 'id')) + $1::bigint - 1)"
+            ),
+            &[&(n as i64)],
+        )?
+        .get(0);
+    Ok((last - n as i64 + 1..=last).collect())
 }
 
 /// A source or an event of an import, in file order.
@@ -430,6 +439,7 @@ struct SourceRow {
 
 fn source_row(rows: &mut CopyRows, id: i64, r: &SourceRow) {
     let s = &r.s;
+    let body = source_body(&s.title, r.authors.as_deref(), s.text.as_deref());
     rows.int(id)
         .text(&s.id)
         .text(&s.sha256)
@@ -442,7 +452,8 @@ fn source_row(rows: &mut CopyRows, id: i64, r: &SourceRow) {
         .text(&r.csl)
         .opt_text(s.text.as_deref())
         .text(&now())
-        .text(&source_body(&s.title, r.authors.as_deref(), s.text.as_deref()))
+        .text(&body)
+        .text(&tsvector(&body))
         .end();
 }
 
@@ -460,8 +471,10 @@ pub(crate) fn put_items(tx: &mut PgTx, items: &[Item], actor: Option<&str>) -> R
         })
         .collect();
     let shas: Vec<&str> = sources.iter().flatten().map(|s| s.sha256.as_str()).collect();
-    let keys: Vec<&str> =
-        items.iter().filter_map(|it| if let Item::Event(e) = it { Some(e.id.as_str()) } else { None }).collect();
+    let keys: Vec<&str> = items
+        .iter()
+        .filter_map(|it| if let Item::Event(e) = it { Some(e.id.as_str()) } else { None })
+        .collect();
     let mut stored_sources: HashMap<String, (i64, String)> = HashMap::new();
     if !shas.is_empty() {
         for r in tx.query("SELECT sha256, id, key FROM sources WHERE sha256 = ANY($1)", &[&shas])? {
@@ -553,7 +566,14 @@ pub(crate) fn put_items(tx: &mut PgTx, items: &[Item], actor: Option<&str>) -> R
                     source_row(&mut batch.sources, *id, row);
                     if let Some(actor) = actor {
                         let whole = serde_json::to_string(&row.s)?;
-                        batch.audit.text(&now()).text(actor).text("create").text(&row.s.id).text(&whole).end();
+                        batch
+                            .audit
+                            .text(&now())
+                            .text(actor)
+                            .text("create")
+                            .text(&row.s.id)
+                            .text(&whole)
+                            .end();
                     }
                 }
             }

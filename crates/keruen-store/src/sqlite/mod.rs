@@ -43,6 +43,8 @@ pub struct SqliteStore {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// A connection that only asks `PRAGMA data_version` ([`Store::generation`]).
+    watcher: Mutex<Option<Connection>>,
 }
 
 impl SqliteStore {
@@ -56,7 +58,12 @@ impl SqliteStore {
         let conn = Connection::open(&path)?;
         configure(&conn)?;
         migrate(&conn, &path)?;
-        Ok(SqliteStore { path, writer: Mutex::new(conn), readers: Mutex::new(Vec::new()) })
+        Ok(SqliteStore {
+            path,
+            writer: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
+            watcher: Mutex::new(None),
+        })
     }
 
     /// Opens an existing keruen database; refuses a file that is not one, or that a
@@ -91,21 +98,21 @@ impl SqliteStore {
         Ok(out)
     }
 
+    fn open_reader(&self) -> Result<Connection> {
+        let c = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        c.busy_timeout(std::time::Duration::from_secs(10))?;
+        c.pragma_update(None, "cache_size", -32_000)?;
+        Ok(c)
+    }
+
     /// Runs `f` on a reader connection.
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let conn = match self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop() {
             Some(c) => c,
-            None => {
-                let c = Connection::open_with_flags(
-                    &self.path,
-                    OpenFlags::SQLITE_OPEN_READ_ONLY
-                        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                        | OpenFlags::SQLITE_OPEN_URI,
-                )?;
-                c.busy_timeout(std::time::Duration::from_secs(10))?;
-                c.pragma_update(None, "cache_size", -32_000)?;
-                c
-            }
+            None => self.open_reader()?,
         };
         let out = f(&conn);
         let mut idle = self.readers.lock().unwrap_or_else(|p| p.into_inner());
@@ -123,6 +130,7 @@ impl Drop for SqliteStore {
     /// read-only connection cannot).
     fn drop(&mut self) {
         self.readers.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        *self.watcher.lock().unwrap_or_else(|p| p.into_inner()) = None;
         let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
     }
@@ -270,6 +278,18 @@ impl Store for SqliteStore {
 
     fn history(&self, item: &str) -> Result<Vec<AuditEntry>> {
         self.read(|c| read::history(c, item))
+    }
+
+    /// `PRAGMA data_version` of a connection kept for the purpose: it changes when
+    /// any other connection — this store's writer, another process — commits.
+    fn generation(&self) -> Result<u64> {
+        let mut watcher = self.watcher.lock().unwrap_or_else(|p| p.into_inner());
+        let conn = match watcher.as_mut() {
+            Some(c) => c,
+            None => watcher.insert(self.open_reader()?),
+        };
+        let v: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        Ok(v as u64)
     }
 }
 

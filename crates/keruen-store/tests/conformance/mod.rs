@@ -5,6 +5,7 @@
 //! idempotent re-imports, the audit log, roles, replay.
 #![allow(dead_code)]
 pub mod curation;
+pub mod index;
 pub mod store;
 
 use keruen_store::{PgStore, SqliteStore, Store, scratch::ScratchDb};
@@ -109,6 +110,8 @@ macro_rules! suite {
             store::the_audit_log_records_creations_and_cannot_be_rewritten,
             store::export_streams_sources_entities_then_events,
             store::browse_lists_pages_maps_and_timelines,
+            index::the_search_index_answers_as_the_store,
+            index::the_search_index_goes_stale_on_a_write_and_a_rebuild_catches_up,
             curation::passwords_and_tokens_authenticate_until_disabled_revoked_or_expired,
             curation::every_write_refuses_a_viewer_and_changes_nothing,
             curation::the_review_queue_filters_pages_and_bulk_reviews,
