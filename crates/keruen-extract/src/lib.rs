@@ -201,6 +201,32 @@ pub fn extract(text: &str, options: &Options) -> Extraction {
     Extractor::builtin().extract(text, options)
 }
 
+/// Temporal expressions alone, as [`extract`] finds them but without excluding the
+/// spans of citations and archival references (which [`extract`] does): for callers
+/// that want dates only, and for fuzzing the recogniser without the rest of the
+/// pipeline.
+pub fn find_timexes(text: &str, document_date: Option<&Edtf>) -> Vec<Timex> {
+    let x = Extractor::builtin();
+    let doc = doc::Doc::new(text, x.lexicon);
+    timex::find(&doc, &x.grammar, x.lexicon, document_date, &|_| false).0
+}
+
+/// Archival references alone, as [`extract`] finds them.
+pub fn find_archival_refs(text: &str) -> Vec<ArchivalRef> {
+    archival::find(&doc::Doc::new(text, lexicon::Lexicon::builtin()))
+}
+
+/// In-text citations, linked to the bibliography entries, and the entries, as
+/// [`extract`] finds them (without the gazetteer's test of place names, which keeps
+/// "Almaty, 1995" from being read as a citation).
+pub fn find_citations(text: &str) -> (Vec<Citation>, Vec<Reference>) {
+    let doc = doc::Doc::new(text, lexicon::Lexicon::builtin());
+    let references = citations::references(&doc);
+    let mut cites = citations::find(&doc, &|_| false);
+    citations::link(&mut cites, &references);
+    (cites, references)
+}
+
 /// Sentences as the extractor splits them (a development and test aid).
 #[doc(hidden)]
 pub fn debug_sentences(text: &str) -> Vec<String> {

@@ -335,6 +335,18 @@ fn here(parts: &Parts) -> String {
     }
 }
 
+/// The user of a signed-in session as the database has them on this request: a
+/// session outlives neither the user's disabling (the session ends) nor a change of
+/// role (the new one applies). One small read per signed-in request — curators, not
+/// the public.
+async fn signed_in(state: &AppState, session: &str, user: Principal) -> ApiResult<Option<Principal>> {
+    let now = crate::users::current_user(state, user.name.clone()).await?;
+    if now.is_none() {
+        state.sessions.remove(session);
+    }
+    Ok(now)
+}
+
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = ApiError;
 
@@ -343,7 +355,11 @@ impl FromRequestParts<AppState> for Ctx {
         let session = cookie(&parts.headers, SESSION_COOKIE).map(str::to_string);
         let live = session.as_deref().and_then(|id| state.sessions.touch(id));
         let (session, csrf, user) = match live {
-            Some((csrf, user)) => (session, Some(csrf), user),
+            Some((csrf, Some(user))) => {
+                let user = signed_in(state, session.as_deref().unwrap_or_default(), user).await?;
+                (session, Some(csrf), user)
+            }
+            Some((csrf, None)) => (session, Some(csrf), None),
             None => (None, None, None),
         };
         Ok(Ctx { lang, lang_from_query, session, csrf, user, here: here(parts) })
@@ -440,10 +456,17 @@ impl FromRequestParts<AppState> for ApiCaller {
                 }
             };
         }
-        let session = cookie(&parts.headers, SESSION_COOKIE).and_then(|id| state.sessions.touch(id));
+        let id = cookie(&parts.headers, SESSION_COOKIE).unwrap_or_default().to_string();
+        let session = state.sessions.touch(&id);
         let sent_csrf = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
         Ok(match session {
-            Some((csrf, user)) => ApiCaller { by_cookie: user.is_some(), user, csrf: Some(csrf), sent_csrf },
+            Some((csrf, user)) => {
+                let user = match user {
+                    Some(u) => signed_in(state, &id, u).await?,
+                    None => None,
+                };
+                ApiCaller { by_cookie: user.is_some(), user, csrf: Some(csrf), sent_csrf }
+            }
             None => ApiCaller { user: None, by_cookie: false, csrf: None, sent_csrf },
         })
     }

@@ -133,6 +133,21 @@ impl From<StoreError> for ApiError {
             }
             StoreError::Forbidden { .. } => ApiError::forbidden(e.to_string()),
             StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            ref busy if busy.is_busy() => {
+                let mut err = ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    "the database is busy with another write (an import?); nothing was changed: try again shortly",
+                );
+                err.retry_after = Some(5);
+                err
+            }
+            ref ro if ro.is_read_only() => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "read_only",
+                "this server's database takes no writes (a read-only file or a replica); nothing was changed: \
+                 send writes to the server of the primary database",
+            ),
             other => ApiError::internal(other),
         }
     }
@@ -175,4 +190,26 @@ pub(crate) async fn method_not_allowed(method: axum::http::Method, uri: axum::ht
         "method_not_allowed",
         format!("{} does not accept {method}", uri.path()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite(code: i32) -> StoreError {
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None))
+    }
+
+    #[test]
+    fn a_busy_or_read_only_database_is_a_503_that_says_so_not_a_500() {
+        let busy = ApiError::from(sqlite(rusqlite::ffi::SQLITE_BUSY));
+        assert_eq!((busy.status.as_u16(), busy.code, busy.retry_after), (503, "busy", Some(5)));
+        assert!(busy.message.contains("try again"), "{}", busy.message);
+        let locked = ApiError::from(sqlite(rusqlite::ffi::SQLITE_LOCKED));
+        assert_eq!(locked.code, "busy");
+        let ro = ApiError::from(sqlite(rusqlite::ffi::SQLITE_READONLY));
+        assert_eq!((ro.status.as_u16(), ro.code), (503, "read_only"));
+        let other = ApiError::from(sqlite(rusqlite::ffi::SQLITE_CORRUPT));
+        assert_eq!(other.status.as_u16(), 500);
+    }
 }

@@ -33,6 +33,8 @@ pub struct Config {
     /// database connection (and are dropped if their client goes away). Each running
     /// call holds a reader connection with its page cache, so this also bounds memory.
     pub store_concurrency: usize,
+    /// Whole-database exports streamed at once; more are answered 503.
+    pub export_concurrency: usize,
     /// Answer searches from an in-memory index of the whole database while it is
     /// current (see `search_index`); off, every search is a database query.
     pub search_index: bool,
@@ -53,6 +55,7 @@ impl Default for Config {
             search_cache_ttl: Duration::from_secs(300),
             store_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 16),
             search_index: true,
+            export_concurrency: 4,
             search_index_interval: Duration::from_secs(2),
         }
     }
@@ -79,6 +82,8 @@ pub struct Inner {
     pub searches: crate::analysis::SearchCache,
     /// Permits to call the store.
     pub permits: Arc<tokio::sync::Semaphore>,
+    /// Permits to stream an export.
+    pub exports: Arc<tokio::sync::Semaphore>,
     /// The in-memory search index, used while it is current.
     pub index: Arc<IndexSlot>,
 }
@@ -109,6 +114,7 @@ impl AppState {
             searches: crate::analysis::SearchCache::new(config.search_cache, config.search_cache_ttl),
             permits: Arc::new(tokio::sync::Semaphore::new(config.store_concurrency.max(1))),
             index,
+            exports: Arc::new(tokio::sync::Semaphore::new(config.export_concurrency.max(1))),
             config,
         }))
     }

@@ -60,6 +60,12 @@ fn actor(p: &Principal) -> keruen_store::Actor {
 }
 
 /// The user of an API token, if it is valid.
+/// A signed-in session's user as the database has them now: one disabled or removed
+/// since signing in is `None`, a changed role is the new one.
+pub async fn current_user(state: &AppState, name: String) -> ApiResult<Option<Principal>> {
+    state.run(move |s| Ok(s.user(&name)?.and_then(principal))).await
+}
+
 pub async fn authenticate_token(state: &AppState, secret: String) -> ApiResult<Option<Principal>> {
     state.run(move |s| Ok(s.authenticate_token(&secret)?.and_then(principal))).await
 }

@@ -263,3 +263,65 @@ async fn failed_logins_are_rate_limited() {
     assert_eq!(r.status, 429);
     assert_eq!(r.error()["code"], "too_many_attempts");
 }
+
+#[tokio::test]
+async fn a_session_ends_when_its_user_is_disabled_and_nothing_is_written() {
+    let f = fresh(Config::default());
+    let (res, session) = sign_in(&f.app, "ed", PASSWORD).await;
+    assert_eq!(res.status, 303, "{}", res.text);
+    let page = get_with(&f.app, "/review", &[("cookie", &session)]).await;
+    assert_eq!(page.status, 200);
+    let csrf = csrf_in(&page.text);
+    // An admin disables the editor while the browser is still signed in.
+    let admin = keruen_store::Actor::local_admin();
+    keruen_store::Curation::disable_user(f.store.as_ref(), &admin, "ed").unwrap();
+    let body = format!(r#"{{"ids":["{}"],"decision":"accepted"}}"#, f.candidate_id);
+    let r = post(
+        &f.app,
+        "/api/v1/review",
+        &[("content-type", "application/json"), ("cookie", &session), ("x-csrf-token", &csrf)],
+        body,
+    )
+    .await;
+    assert_eq!(r.status, 401, "{}", r.text);
+    let unchanged = get(&f.app, &format!("/api/v1/events/{}", f.candidate_id)).await.json();
+    assert_eq!(unchanged["review"], "candidate");
+    // The session is gone: the review queue sends the browser to sign in.
+    let after = get_with(&f.app, "/review", &[("cookie", &session)]).await;
+    assert_eq!(after.status, 303);
+    assert!(after.header("location").starts_with("/login"));
+}
+
+#[tokio::test]
+async fn the_history_of_accounts_and_tokens_is_for_admins_only() {
+    let f = fresh(Config::default());
+    for item in ["user:ed", "user:vi"] {
+        let r = get(&f.app, &format!("/api/v1/history/{item}")).await;
+        assert_eq!(r.status, 401, "{item}: {}", r.text);
+        assert!(!r.text.contains("editor") && !r.text.contains("viewer"), "{}", r.text);
+        let r = get_with(
+            &f.app,
+            &format!("/api/v1/history/{item}"),
+            &[("authorization", &format!("Bearer {}", f.editor_token))],
+        )
+        .await;
+        assert_eq!(r.status, 403, "{item}: {}", r.text);
+    }
+    let admin = keruen_store::Actor::local_admin();
+    keruen_store::Curation::add_user(
+        f.store.as_ref(),
+        &admin,
+        "boss",
+        keruen_store::UserRole::Admin,
+        PASSWORD,
+    )
+    .unwrap();
+    let (_, admin_token) =
+        keruen_store::Curation::create_token(f.store.as_ref(), &admin, "boss", "tests", None).unwrap();
+    let auth = format!("Bearer {admin_token}");
+    let r = get_with(&f.app, "/api/v1/history/user:ed", &[("authorization", &auth)]).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.json().as_array().unwrap().iter().any(|h| h["action"] == "user.add"), "{}", r.text);
+    // Events stay public.
+    assert_eq!(get(&f.app, &format!("/api/v1/history/{}", f.candidate_id)).await.status, 200);
+}

@@ -80,6 +80,43 @@ impl From<postgres::Error> for StoreError {
     }
 }
 
+impl StoreError {
+    /// Another writer holds the database (SQLite's busy or locked after the wait; a
+    /// PostgreSQL lock or statement timeout, or a serialization failure): the same
+    /// request may succeed if tried again.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
+                matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            }
+            StoreError::Postgres(e) => e.code().is_some_and(|c| {
+                [
+                    postgres::error::SqlState::LOCK_NOT_AVAILABLE,
+                    postgres::error::SqlState::T_R_SERIALIZATION_FAILURE,
+                    postgres::error::SqlState::T_R_DEADLOCK_DETECTED,
+                    postgres::error::SqlState::QUERY_CANCELED,
+                ]
+                .contains(c)
+            }),
+            _ => false,
+        }
+    }
+
+    /// The database takes no writes here: a read-only SQLite file, or a PostgreSQL
+    /// replica or read-only transaction.
+    pub fn is_read_only(&self) -> bool {
+        match self {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
+                f.code == rusqlite::ErrorCode::ReadOnly
+            }
+            StoreError::Postgres(e) => {
+                e.code() == Some(&postgres::error::SqlState::READ_ONLY_SQL_TRANSACTION)
+            }
+            _ => false,
+        }
+    }
+}
+
 /// PostgreSQL's own message with its detail and hint, which `postgres::Error`'s
 /// Display leaves out ("db error" alone says nothing).
 fn postgres_message(e: &postgres::Error) -> String {

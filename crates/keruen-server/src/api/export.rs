@@ -100,10 +100,22 @@ pub async fn export(
     };
     let facts =
         if matches!(name, "gexf" | "graphml") { Some(crate::analysis::facts(&st).await?) } else { None };
+    // A whole-database export holds a thread and a reader connection for as long as
+    // its client takes to read it: a few at a time, the others told to come back.
+    let permit = st.exports.clone().try_acquire_owned().map_err(|_| {
+        let mut e = ApiError::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "too many exports are being downloaded right now: try again in a minute",
+        );
+        e.retry_after = Some(30);
+        e
+    })?;
     let (tx, rx) = mpsc::channel(4);
     let store = st.store.clone();
     let err_tx = tx.clone();
     tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let mut w = ChannelWriter { buf: Vec::with_capacity(CHUNK), tx };
         let names = |store: &dyn keruen_store::Store| -> keruen_store::Result<std::collections::HashMap<String, String>> {
             let mut m = std::collections::HashMap::new();

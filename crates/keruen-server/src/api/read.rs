@@ -385,14 +385,21 @@ pub async fn stats(State(st): State<AppState>, p: Params) -> ApiResult<Json<Stat
 
 /// The change history of one item (event, entity or source id), oldest first.
 #[utoipa::path(get, path = "/api/v1/history/{id}", tag = "about",
-    params(("id" = String, Path, description = "Event, entity or source id")),
-    responses((status = 200, body = Vec<AuditDto>), (status = 400, body = ErrorBody)))]
+    params(("id" = String, Path, description = "Event, entity or source id; `user:NAME` and `token:ID` for admins")),
+    responses((status = 200, body = Vec<AuditDto>), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn history(
     State(st): State<AppState>,
+    caller: crate::auth::ApiCaller,
     Path(id): Path<String>,
     p: Params,
 ) -> ApiResult<Json<Vec<AuditDto>>> {
     p.only(&[])?;
+    // Accounts and tokens are not public: their history names users, roles and token
+    // labels.
+    if id.starts_with("user:") || id.starts_with("token:") {
+        caller.require_reader(crate::auth::Role::Admin)?;
+    }
     let h = st.run(move |s| Ok(s.history(&id)?)).await?;
     Ok(Json(h.into_iter().map(Into::into).collect()))
 }

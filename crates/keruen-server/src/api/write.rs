@@ -203,6 +203,16 @@ pub async fn import(
     let skip = p.flag("skip_invalid")?;
     let user = caller.require_writer(Role::Editor)?.clone();
     let bytes = read_body(body, &headers, st.config.upload_limit).await?;
+    // As `keruen import` refuses an empty or a binary file.
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::invalid("body", "the body is empty: send records as JSON Lines (docs/formats.md)"));
+    }
+    if bytes.contains(&0) {
+        return Err(ApiError::invalid(
+            "body",
+            "the body looks binary (it contains NUL bytes), not JSON Lines: send records as JSON Lines (docs/formats.md)",
+        ));
+    }
     let (r, rejected) = store_import(&st, &user, bytes.to_vec(), skip).await?;
     Ok(Json(ImportResult {
         sources: r.sources,

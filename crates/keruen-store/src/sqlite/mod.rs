@@ -23,6 +23,9 @@ use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+/// How long the writer waits for another process's write transaction to end.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// `application_id` written into every keruen database: "KRUN".
 const APPLICATION_ID: i64 = 0x4B52_554E;
 
@@ -98,13 +101,35 @@ impl SqliteStore {
         Ok(out)
     }
 
+    /// As [`write`](Self::write), but fails at once with a busy error instead of
+    /// waiting for another writer.
+    pub(crate) fn write_now<T>(&self, f: impl FnOnce(&rusqlite::Transaction) -> Result<T>) -> Result<T> {
+        let Ok(mut conn) = self.writer.try_lock() else {
+            return Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                Some("the writer is busy".into()),
+            )));
+        };
+        conn.busy_timeout(std::time::Duration::ZERO)?;
+        let out = (|| {
+            let tx = rusqlite::Transaction::new(&mut conn, rusqlite::TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })();
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        out
+    }
+
     fn open_reader(&self) -> Result<Connection> {
         let c = Connection::open_with_flags(
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
         )?;
         c.busy_timeout(std::time::Duration::from_secs(10))?;
-        c.pragma_update(None, "cache_size", -32_000)?;
+        // 16 MB per reader: a server keeps one per core, and the operating system's
+        // page cache holds the file anyway; searches mostly run on the in-memory index.
+        c.pragma_update(None, "cache_size", -16_000)?;
         Ok(c)
     }
 
@@ -191,7 +216,7 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "cache_size", -262_144)?;
-    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     Ok(())
 }
 

@@ -41,8 +41,10 @@ impl Backend for SqliteStore {
         self.write(|tx| f(&mut SqliteTx::new(tx)))
     }
 
+    /// Best-effort and never waiting: while another process holds the write lock
+    /// (a long import), a request with a token must not stall for the busy timeout.
     fn touch_token(&self, id: &str) -> Result<()> {
-        self.write(|tx| users::touch_token(tx, id))
+        self.write_now(|tx| users::touch_token(tx, id))
     }
 }
 
