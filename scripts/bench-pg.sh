@@ -5,7 +5,9 @@
 # 2. imports them into a new PostgreSQL database (COPY in batches, indexes rebuilt at
 #    the end, one transaction) and into a new SQLite file: events/s for each
 #    (target on PostgreSQL: ≥ 50,000 events/s);
-# 3. serves each with `keruen serve --search-cache 0` (every answer computed) and
+# 3. serves each with `keruen serve --search-cache 0` (every answer computed), first
+#    with the in-memory search index (after it is built), then without it
+#    (`--no-search-index`: every search is SQL), and
 #    runs the web benchmark's requests (scripts/bench/requests.py) with wrk, one
 #    connection: faceted searches, then the mixed reads; latency percentiles side by
 #    side (target: PostgreSQL within 2× of SQLite).
@@ -72,20 +74,27 @@ wait_for() {
   echo "error: nothing answers at $1" >&2; return 1
 }
 declare -A result
-for backend in sqlite postgres; do
-  target=$db; [[ $backend == postgres ]] && target=$pg
-  port=$(free_port)
-  "$k" --db "$target" serve --bind "127.0.0.1:$port" --search-cache 0 >/dev/null 2>"$work/serve-$backend.log" &
-  pid=$!; pids+=("$pid")
-  wait_for "http://127.0.0.1:$port/api/v1/stats"
-  for list in search mixed; do
-    while read -r path; do curl -fsS -o /dev/null --max-time 60 "http://127.0.0.1:$port$path" || true; done \
-      <"$work/keruen-$list.txt"
-    log "$backend: $list, 1 connection, ${seconds}s"
-    result[$backend.$list]=$(wrk -t1 -c1 -d"${seconds}s" --timeout 10s -s "$root/scripts/bench/paths.lua" \
-      "http://127.0.0.1:$port" -- "$work/keruen-$list.txt" | grep '^RESULT')
+for mode in index sql; do
+  for backend in sqlite postgres; do
+    target=$db; [[ $backend == postgres ]] && target=$pg
+    port=$(free_port)
+    flags=(--search-cache 0); [[ $mode == sql ]] && flags+=(--no-search-index)
+    "$k" --db "$target" serve --bind "127.0.0.1:$port" "${flags[@]}" >/dev/null 2>"$work/serve-$backend-$mode.log" &
+    pid=$!; pids+=("$pid")
+    wait_for "http://127.0.0.1:$port/api/v1/stats"
+    if [[ $mode == index ]]; then # measure the steady state: the index built
+      for _ in $(seq 1 900); do grep -q 'search index built' "$work/serve-$backend-$mode.log" && break; sleep 0.2; done
+      log "$backend: $(grep -o 'search index built.*' "$work/serve-$backend-$mode.log" | sed 's/\x1b\[[0-9;]*m//g')"
+    fi
+    for list in search mixed; do
+      while read -r path; do curl -fsS -o /dev/null --max-time 60 "http://127.0.0.1:$port$path" || true; done \
+        <"$work/keruen-$list.txt"
+      log "$backend ($mode): $list, 1 connection, ${seconds}s"
+      result[$mode.$backend.$list]=$(wrk -t1 -c1 -d"${seconds}s" --timeout 10s -s "$root/scripts/bench/paths.lua" \
+        "http://127.0.0.1:$port" -- "$work/keruen-$list.txt" | grep '^RESULT')
+    done
+    kill "$pid"; wait "$pid" 2>/dev/null || true
   done
-  kill "$pid"; wait "$pid" 2>/dev/null || true
 done
 
 field() { sed -E "s/.*$2=([^ ]+).*/\1/" <<<"$1"; }
@@ -95,10 +104,12 @@ printf 'import of %s events: PostgreSQL %.1f s = %.0f events/s (database %s); SQ
   "$n" "$pg_secs" "$(echo "$n / $pg_secs" | bc -l)" "$pg_size" "$lite_secs" "$(echo "$n / $lite_secs" | bc -l)"
 row() { printf '%-34s %12s %12s %8s\n' "$@"; }
 row "" "SQLite" "PostgreSQL" "ratio"
-for list in search mixed; do
-  for m in p50_ms p90_ms p99_ms rps errors; do
-    a=$(field "${result[sqlite.$list]}" $m); b=$(field "${result[postgres.$list]}" $m)
-    ratio=$(python3 -c "a,b=float('$a'),float('$b'); print(f'{b/a:.2f}' if a else '-')" 2>/dev/null || echo -)
-    row "$list, 1 connection: $m" "$a" "$b" "$ratio"
+for mode in index sql; do
+  for list in search mixed; do
+    for m in p50_ms p90_ms p99_ms rps errors; do
+      a=$(field "${result[$mode.sqlite.$list]}" $m); b=$(field "${result[$mode.postgres.$list]}" $m)
+      ratio=$(python3 -c "a,b=float('$a'),float('$b'); print(f'{b/a:.2f}' if a else '-')" 2>/dev/null || echo -)
+      row "$mode: $list, 1 conn: $m" "$a" "$b" "$ratio"
+    done
   done
 done

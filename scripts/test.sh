@@ -65,6 +65,11 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 log "tests"
 cargo test --workspace --quiet
 
+if [[ -n $KERUEN_TEST_DATABASE_URL ]]; then
+  log "PostgreSQL backup and restore (docs/deployment.md)"
+  scripts/pg-backup-restore.sh
+fi
+
 log "browser tests"
 scripts/test-browser.sh
 
