@@ -279,6 +279,18 @@ pub struct ExtractArgs {
     /// The document's language (en or ru); detected when absent.
     #[arg(long)]
     pub lang: Option<String>,
+    /// How long pdftotext may read the PDF before it is stopped and the PDF refused.
+    #[arg(long, value_name = "SECONDS", env = "KERUEN_PDF_TIMEOUT", default_value = "120", value_parser = seconds)]
+    pub pdf_timeout: std::time::Duration,
+}
+
+/// A positive number of seconds (`120`, `0.5`).
+fn seconds(s: &str) -> Result<std::time::Duration, String> {
+    let n: f64 = s.trim().parse().map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if !(n.is_finite() && n > 0.0 && n <= 86_400.0) {
+        return Err(format!("`{s}`: give a number of seconds above 0 and at most 86400"));
+    }
+    Ok(std::time::Duration::from_secs_f64(n))
 }
 
 /// Options of `eval`.
@@ -304,4 +316,7 @@ pub struct IngestArgs {
     /// The documents' date (EDTF), to anchor dates written without a year.
     #[arg(long, value_name = "EDTF")]
     pub date: Option<String>,
+    /// How long pdftotext may read one PDF before it is stopped and the PDF refused.
+    #[arg(long, value_name = "SECONDS", env = "KERUEN_PDF_TIMEOUT", default_value = "120", value_parser = seconds)]
+    pub pdf_timeout: std::time::Duration,
 }

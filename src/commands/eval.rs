@@ -39,13 +39,15 @@ pub(crate) fn score_corpus(gold_dir: &Path, pred_dir: Option<&Path>) -> Result<S
                 let p = dir.join(format!("{stem}.json"));
                 if p.exists() { Some(read_json(&p)?) } else { None }
             }
-            None if doc.is_some() => match super::extract::read_and_extract(&doc_path, None, None) {
-                Ok((_, x)) => Some(serde_json::to_value(&x)?),
-                Err(e) => {
-                    scorer.problems.push(format!("{stem}: extraction failed: {e:#}"));
-                    None
+            None if doc.is_some() => {
+                match super::extract::read_and_extract(&doc_path, None, None, &Default::default()) {
+                    Ok((_, x)) => Some(serde_json::to_value(&x)?),
+                    Err(e) => {
+                        scorer.problems.push(format!("{stem}: extraction failed: {e:#}"));
+                        None
+                    }
                 }
-            },
+            }
             None => None,
         };
         if pred.is_none() {

@@ -1,7 +1,7 @@
 //! `keruen export`: every format of docs/formats.md, to standard output or a file.
 use crate::cli::{Cli, CsvTable, DataFormat, ExportArgs};
 use crate::db;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use keruen_export::csv::{Table, Writer as CsvWriter};
 use keruen_store::{Store, StoreError};
 use std::io::{BufWriter, Write};
@@ -22,9 +22,22 @@ pub(crate) fn with_output(
             Ok(())
         }
         Some(path) => {
+            let shown = path.display();
             let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            let tmp = tempfile::NamedTempFile::new_in(dir)
-                .with_context(|| format!("{}: cannot write here", path.display()))?;
+            if path.is_dir() {
+                anyhow::bail!("{shown}: is a directory; give the name of the file to write");
+            }
+            if !dir.is_dir() {
+                anyhow::bail!("{shown}: the directory {} does not exist", dir.display());
+            }
+            // The temporary file's own name would only confuse: the error names the target.
+            let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| {
+                anyhow::anyhow!(
+                    "{shown}: cannot write in {}: {}",
+                    dir.display(),
+                    std::io::Error::from(e.kind())
+                )
+            })?;
             {
                 let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
                 write(&mut w)?;
@@ -36,7 +49,7 @@ pub(crate) fn with_output(
                 use std::os::unix::fs::PermissionsExt;
                 tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
             }
-            tmp.persist(path).with_context(|| format!("{}: cannot write", path.display()))?;
+            tmp.persist(path).map_err(|e| anyhow::anyhow!("{shown}: cannot write: {}", e.error))?;
             Ok(())
         }
     }

@@ -11,8 +11,9 @@ pub(crate) fn read_and_extract(
     path: &std::path::Path,
     date: Option<&str>,
     lang: Option<&str>,
+    limits: &keruen_ingest::Limits,
 ) -> Result<(keruen_ingest::Document, Extraction)> {
-    let doc = keruen_ingest::read_path(path)?;
+    let doc = keruen_ingest::read_path_with(path, limits)?;
     let document_date = date.map(|d| d.parse::<Edtf>()).transpose().context("--date")?;
     let options = Options {
         document: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
@@ -24,7 +25,8 @@ pub(crate) fn read_and_extract(
 }
 
 pub fn run(_cli: &Cli, args: &ExtractArgs) -> Result<()> {
-    let (_, x) = read_and_extract(&args.file, args.date.as_deref(), args.lang.as_deref())?;
+    let limits = keruen_ingest::Limits { pdf_timeout: args.pdf_timeout };
+    let (_, x) = read_and_extract(&args.file, args.date.as_deref(), args.lang.as_deref(), &limits)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
         ExtractFormat::Json => output::json(&mut out, &x)?,

@@ -2,7 +2,7 @@
 use crate::cli::{Cli, IngestArgs};
 use crate::commands::extract::read_and_extract;
 use crate::{db, output};
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -39,6 +39,10 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<()> {
     if files.is_empty() {
         bail!("no documents to ingest (keruen reads {})", keruen_ingest::supported_extensions().join(", "));
     }
+    // A bad --date is one error before anything is opened, not one per document.
+    if let Some(d) = &args.date {
+        d.parse::<keruen_model::Edtf>().context("--date")?;
+    }
     let (store, created) = db::open_for_write(&cli.db)?;
     if created {
         eprintln!("created {}", cli.db.display());
@@ -49,9 +53,10 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<()> {
     let (mut new, mut present, mut events) = (0u64, 0u64, 0u64);
     let mut failures: Vec<(PathBuf, String)> = Vec::new();
     let mut out = std::io::stdout().lock();
+    let limits = keruen_ingest::Limits { pdf_timeout: args.pdf_timeout };
     for f in &files {
         let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let result = read_and_extract(f, args.date.as_deref(), None)
+        let result = read_and_extract(f, args.date.as_deref(), None, &limits)
             .and_then(|(doc, x)| Ok(store.ingest_as(&actor, &crate::ingest::bundle(&doc, &name, &x))?));
         match result {
             Ok(r) if r.new => {

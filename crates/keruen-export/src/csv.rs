@@ -2,7 +2,7 @@
 //! separated by `;` (participants as `KZ:host;TM:guest`); nested values (evidence,
 //! names, authors, archival unit) are JSON cells, so that the CSV is lossless.
 //! Columns are documented in `docs/formats.md`.
-use crate::Result;
+use crate::{MAX_LINE_BYTES, Result};
 use keruen_model::{
     ArchivalUnit, Author, Coordinates, Entity, Event, Evidence, Name, Participant, Record, RecordLine, Source,
 };
@@ -77,9 +77,13 @@ impl Table {
                 return Ok(t);
             }
         }
+        // A hostile first line can be any length: show its start.
+        let mut shown = header.join(",");
+        if shown.chars().count() > 200 {
+            shown = shown.chars().take(200).collect::<String>() + "…";
+        }
         Err(format!(
-            "header `{}` is not one of keruen's CSV tables; expected the columns\n  events: {}\n  sources: {}\n  entities: {}",
-            header.join(","),
+            "header `{shown}` is not one of keruen's CSV tables; expected the columns\n  events: {}\n  sources: {}\n  entities: {}",
             EVENT_COLUMNS.join(","),
             SOURCE_COLUMNS.join(","),
             ENTITY_COLUMNS.join(",")
@@ -193,15 +197,23 @@ impl<W: Write> Writer<W> {
 /// Reads a CSV table; its kind is recognised from the header. Row numbers count the
 /// header as row 1, as a spreadsheet does.
 pub fn read<R: Read>(input: R) -> std::result::Result<impl Iterator<Item = RecordLine>, String> {
+    let input = LineLimit { inner: input, run: 0, quoted: false, tripped: false };
     let mut reader = ::csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(input);
     let header = reader.headers().map_err(|e| format!("cannot read the header: {e}"))?.clone();
     let cols: Vec<&str> = header.iter().map(|h| h.trim_start_matches('\u{feff}')).collect();
     let table = Table::from_header(&cols)?;
     let width = cols.len();
-    Ok(reader.into_records().enumerate().map(move |(i, row)| {
+    // After a failure to read (an overlong row), what the parser still holds is a
+    // fragment, not a row: the input ends there.
+    let mut ended = false;
+    Ok(reader.into_records().enumerate().map_while(move |(i, row)| {
+        if ended {
+            return None;
+        }
         let line = i + 2;
-        match row {
+        Some(match row {
             Err(e) => {
+                ended = matches!(e.kind(), ::csv::ErrorKind::Io(_));
                 RecordLine { line, record: Err(format!("cannot read the row: {e}")), raw: String::new() }
             }
             Ok(row) => {
@@ -214,8 +226,50 @@ pub fn read<R: Read>(input: R) -> std::result::Result<impl Iterator<Item = Recor
                 };
                 RecordLine { line, record, raw }
             }
-        }
+        })
     }))
+}
+
+/// Ends the input, with an error, at a row longer than [`MAX_LINE_BYTES`]: the csv
+/// crate holds a whole row in memory, and a hostile file can make one of any length.
+/// Rows end at line breaks outside quotes (a quoted field may hold line breaks; its
+/// doubled quotes `""` toggle twice).
+struct LineLimit<R> {
+    inner: R,
+    /// Bytes since the last row ended.
+    run: usize,
+    quoted: bool,
+    tripped: bool,
+}
+
+impl<R: Read> Read for LineLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.tripped {
+            return Ok(0);
+        }
+        let n = self.inner.read(buf)?;
+        let mut longest = self.run;
+        for &b in &buf[..n] {
+            self.run += 1;
+            match b {
+                b'"' => self.quoted = !self.quoted,
+                b'\n' if !self.quoted => self.run = 0,
+                _ => {}
+            }
+            longest = longest.max(self.run);
+        }
+        if longest > MAX_LINE_BYTES {
+            self.tripped = true;
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "a row is longer than {} MiB; the rest of the file was not read",
+                    MAX_LINE_BYTES >> 20
+                ),
+            ));
+        }
+        Ok(n)
+    }
 }
 
 fn some(s: &str) -> Option<String> {
@@ -324,6 +378,25 @@ fn parse_row(table: Table, c: &[&str]) -> std::result::Result<Record, String> {
 mod tests {
     use super::*;
     use keruen_model::{EventType, Role};
+
+    #[test]
+    fn an_overlong_row_ends_the_input_and_a_long_header_is_shown_short() {
+        let header = EVENT_COLUMNS.join(",");
+        // A quoted field with line breaks is one row: it counts whole.
+        let field = "a\n".repeat(MAX_LINE_BYTES / 2 + 10);
+        let input =
+            format!("{header}\ne1,festival,\"{field}\",2019,held,accepted,,KZ:host,,,,\ne2,festival\n");
+        let lines: Vec<RecordLine> = read(input.as_bytes()).unwrap().collect();
+        assert_eq!(lines.len(), 1, "the input ends at the overlong row");
+        let message = lines[0].record.as_ref().unwrap_err();
+        assert!(message.contains("a row is longer than 32 MiB"), "{message}");
+
+        let junk = "w".repeat(5000);
+        let message = read(junk.as_bytes()).err().unwrap();
+        assert!(message.len() < 1000 && message.contains("www…`"), "{message}");
+        let message = read(vec![b'w'; MAX_LINE_BYTES + 10].as_slice()).err().unwrap();
+        assert!(message.contains("cannot read the header: a row is longer than 32 MiB"), "{message}");
+    }
 
     #[test]
     fn events_round_trip_through_csv() {

@@ -40,9 +40,10 @@ impl<R: BufRead> Iterator for Lines<R> {
                     return None;
                 }
                 Ok(n) if n as u64 == limit && self.buf.last() != Some(&b'\n') => {
-                    // Skip the rest of the overlong line so that later lines keep their numbers.
-                    let mut sink = Vec::new();
-                    let _ = self.reader.read_until(b'\n', &mut sink);
+                    // Skip the rest of the overlong line so that later lines keep their
+                    // numbers, without holding it: it may be any length.
+                    skip_line(&mut self.reader);
+                    self.buf = Vec::new();
                     return Some(RecordLine {
                         line,
                         record: Err(format!("line is longer than {} MiB", MAX_LINE_BYTES / (1024 * 1024))),
@@ -79,6 +80,23 @@ impl<R: BufRead> Iterator for Lines<R> {
     }
 }
 
+/// Consumes input up to and including the next line break, a buffer at a time.
+fn skip_line<R: BufRead>(reader: &mut R) {
+    loop {
+        let (used, done) = match reader.fill_buf() {
+            Ok([]) | Err(_) => return,
+            Ok(buf) => match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (buf.len(), false),
+            },
+        };
+        reader.consume(used);
+        if done {
+            return;
+        }
+    }
+}
+
 /// The `record` field alone: read first, cheaply (every other field is skipped
 /// without allocating), so that the line can then be parsed straight into its type
 /// instead of through an intermediate tree.
@@ -107,6 +125,20 @@ mod tests {
 
     fn messages(input: &str) -> Vec<(usize, String)> {
         read(input.as_bytes()).filter_map(|l| l.record.err().map(|m| (l.line, m))).collect()
+    }
+
+    #[test]
+    fn an_overlong_line_is_refused_and_the_next_keeps_its_number() {
+        let mut input = vec![b'x'; MAX_LINE_BYTES + 4096];
+        input.extend_from_slice(b"\n{\"record\":\"event\",\"id\":\"e1\",\"type\":\"festival\"}\n");
+        // A small buffer, so that the skip crosses many refills.
+        let lines: Vec<RecordLine> =
+            read(std::io::BufReader::with_capacity(1000, input.as_slice())).collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].line, 1);
+        assert_eq!(lines[0].record.as_ref().unwrap_err(), "line is longer than 32 MiB");
+        assert_eq!(lines[1].line, 2);
+        assert!(matches!(lines[1].record, Ok(Record::Event(_))), "{:?}", lines[1].record);
     }
 
     #[test]

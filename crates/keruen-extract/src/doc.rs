@@ -171,6 +171,13 @@ fn trim_range(text: &str, r: Range<usize>) -> Range<usize> {
     (r.start + lead)..(r.end - trail).max(r.start + lead)
 }
 
+/// Longest sentence, in bytes: a run-on "sentence" (a data dump, text without
+/// punctuation) is cut at the first space past this length, and at any character past
+/// twice it. Real sentences stay far below it (the longest in the project's corpora is
+/// under 1 KB); the event rules look across a whole sentence, at a cost that grows
+/// with its length squared, so that one sentence of a megabyte took ten minutes.
+const MAX_SENTENCE_BYTES: usize = 8 * 1024;
+
 /// Splits a paragraph into sentences, respecting the abbreviations and initials of
 /// scholarly prose (N.A. Nazarbayev, pp. 12, ф. 54, оп. 1, д. 843, г., т.е.).
 fn split_sentences(text: &str, para: Range<usize>, lex: &Lexicon) -> Vec<Range<usize>> {
@@ -180,6 +187,14 @@ fn split_sentences(text: &str, para: Range<usize>, lex: &Lexicon) -> Vec<Range<u
     let mut start = 0;
     let mut iter = s.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
+        if i - start >= MAX_SENTENCE_BYTES && (c.is_whitespace() || i - start >= 2 * MAX_SENTENCE_BYTES) {
+            let r = trim_range(text, (para.start + start)..(para.start + i));
+            if !r.is_empty() {
+                out.push(r);
+            }
+            start = i;
+            continue;
+        }
         let boundary_end = match c {
             '.' | '!' | '?' | '…' => {
                 // Take closing quotes and brackets with the sentence.
@@ -285,6 +300,20 @@ mod tests {
     fn list_lines_are_sentences() {
         let s = sentences("Chronology\n1992 — one thing\n1993 — another thing\n- a bullet");
         assert_eq!(s, vec!["Chronology", "1992 — one thing", "1993 — another thing", "- a bullet"]);
+    }
+
+    #[test]
+    fn run_on_text_is_cut_into_bounded_sentences() {
+        let text = "Days of Culture of Kazakhstan in Tashkent 2005 ".repeat(2000);
+        let s = sentences(&text);
+        assert!(s.len() > 10, "{} sentences", s.len());
+        assert!(s.iter().all(|x| x.len() <= MAX_SENTENCE_BYTES + 64), "a sentence is too long");
+        // Nothing is lost: the pieces are the text, split at spaces.
+        assert_eq!(s.join(" "), text.trim_end());
+        let solid = "ж".repeat(3 * MAX_SENTENCE_BYTES);
+        let s = sentences(&solid);
+        assert!(s.len() >= 3 && s.iter().all(|x| x.len() <= 2 * MAX_SENTENCE_BYTES + 4), "{}", s.len());
+        assert_eq!(s.concat(), solid);
     }
 
     #[test]

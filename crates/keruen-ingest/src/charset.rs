@@ -26,6 +26,16 @@ pub(crate) enum Undecodable {
     Binary,
     /// Not UTF-8 and neither Russian code page fits.
     Unknown,
+    /// UTF-8 with broken sequences: at least as many valid multi-byte characters as
+    /// broken ones, which no single-byte Russian text has (there a letter byte is
+    /// almost never followed by a continuation byte). Damaged, truncated, or pasted
+    /// together from two encodings; read as a code page it would be mojibake.
+    BrokenUtf8 {
+        /// Line (from 1) of the first broken byte.
+        line: usize,
+        /// Offset (from 1) of the first broken byte in the file.
+        byte: usize,
+    },
 }
 
 /// Decodes a plain-text file: BOM (UTF-8, UTF-16LE/BE), else UTF-8, else
@@ -37,7 +47,31 @@ pub(crate) fn decode_text(bytes: &[u8]) -> Result<Decoded, Undecodable> {
     if bytes.contains(&0) {
         return Err(Undecodable::Binary);
     }
+    if let Some(broken) = broken_utf8(bytes) {
+        return Err(broken);
+    }
     decode_unlabelled(bytes)
+}
+
+/// Where UTF-8 breaks in bytes that are mostly UTF-8 (see
+/// [`Undecodable::BrokenUtf8`]); `None` for valid UTF-8 and for text in which broken
+/// sequences outnumber valid multi-byte characters (a single-byte code page).
+fn broken_utf8(bytes: &[u8]) -> Option<Undecodable> {
+    let (mut valid, mut broken, mut first, mut at) = (0usize, 0usize, None, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        at += chunk.valid().len();
+        if !chunk.invalid().is_empty() {
+            broken += 1;
+            first.get_or_insert(at);
+            at += chunk.invalid().len();
+        }
+    }
+    let first = first?;
+    (valid >= broken).then(|| Undecodable::BrokenUtf8 {
+        line: bytes[..first].iter().filter(|&&b| b == b'\n').count() + 1,
+        byte: first + 1,
+    })
 }
 
 /// Decodes by byte-order mark; `Ok(None)` when there is none.
@@ -130,6 +164,22 @@ mod tests {
         assert_eq!(decode_text(&cp).unwrap().text, line);
         assert_eq!(decode_text(&koi).unwrap().encoding, KOI8_R);
         assert_eq!(decode_text(&koi).unwrap().text, line);
+    }
+
+    #[test]
+    fn broken_utf8_is_not_taken_for_a_code_page() {
+        // A truncated last character, a stray byte in Russian UTF-8.
+        let mut cut = "Days of Culture of Tajikistan — Дни".as_bytes().to_vec();
+        cut.pop();
+        assert_eq!(decode_text(&cut).unwrap_err(), Undecodable::BrokenUtf8 { line: 1, byte: cut.len() });
+        let mut stray = "Фестиваль\nв Бишкеке, 2011".as_bytes().to_vec();
+        stray.insert(22, 0xFF);
+        assert_eq!(decode_text(&stray).unwrap_err(), Undecodable::BrokenUtf8 { line: 2, byte: 23 });
+        // Single-byte Russian text is still read as such, and Latin-1 still refused.
+        let cp = WINDOWS_1251.encode("Культурное «ТВ» сотрудничество").0;
+        assert_eq!(decode_text(&cp).unwrap().encoding, WINDOWS_1251);
+        let latin1 = b"Coop\xe9ration culturelle, \xe9t\xe9 1997";
+        assert_eq!(decode_text(latin1).unwrap_err(), Undecodable::Unknown);
     }
 
     #[test]

@@ -67,6 +67,20 @@ pub enum ReadError {
         /// The file.
         name: String,
     },
+    /// A text file that is UTF-8 but for some broken bytes: damaged, truncated, or
+    /// pasted together from two encodings.
+    #[error(
+        "{name}:{line}: not valid UTF-8 at byte {byte}, though the rest of the file is; \
+         it is damaged or mixes encodings: fix that line or save the file again as UTF-8"
+    )]
+    BrokenUtf8 {
+        /// The file.
+        name: String,
+        /// Line (from 1) of the first broken byte.
+        line: usize,
+        /// Offset (from 1) of the first broken byte in the file.
+        byte: usize,
+    },
     /// A `.docx` that is not a zip archive or lacks `word/document.xml`.
     #[error("{name}: not a valid DOCX (zip) file: {detail}")]
     InvalidDocx {
@@ -84,6 +98,33 @@ pub enum ReadError {
     /// `pdftotext` is not installed or not on `PATH`.
     #[error("pdftotext not found: install poppler-utils (Debian: apt-get install poppler-utils)")]
     PdftotextMissing,
+    /// The file, or the text read from it, is larger than keruen reads as one
+    /// document ([`MAX_FILE_BYTES`](crate::MAX_FILE_BYTES),
+    /// [`MAX_TEXT_BYTES`](crate::MAX_TEXT_BYTES)).
+    #[error(
+        "{name}: {what} is {size}, more than the {limit} keruen reads as one document; split it into parts"
+    )]
+    TooLarge {
+        /// The file.
+        name: String,
+        /// `the file` or `its text`.
+        what: &'static str,
+        /// Its size, in words (`100 MB`).
+        size: String,
+        /// The limit, in words.
+        limit: String,
+    },
+    /// `pdftotext` did not finish in time and was stopped.
+    #[error(
+        "{name}: pdftotext did not finish within {seconds} s and was stopped (a damaged or hostile PDF?); \
+         if the PDF is only very large, allow more time with --pdf-timeout"
+    )]
+    PdfTimeout {
+        /// The file.
+        name: String,
+        /// The time allowed, in seconds.
+        seconds: String,
+    },
     /// `pdftotext` ran and failed: a damaged or password-protected PDF.
     #[error("{name}: pdftotext could not read the PDF (damaged or password-protected?): {detail}")]
     PdfUnreadable {

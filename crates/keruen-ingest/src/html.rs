@@ -44,6 +44,7 @@ pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<Extracted, ReadError> {
     let decoded = decode(bytes).map_err(|why| match why {
         Undecodable::Binary => ReadError::Binary { name: name.to_owned() },
         Undecodable::Unknown => ReadError::UnknownEncoding { name: name.to_owned() },
+        Undecodable::BrokenUtf8 { line, byte } => ReadError::BrokenUtf8 { name: name.to_owned(), line, byte },
     })?;
     let (text, title) = visible_text(&decoded.text);
     Ok(Extracted { text, title, encoding: decoded.encoding.name().to_owned() })

@@ -19,9 +19,14 @@
 //! - PDF (`pdf.rs`, `layout.rs`, `page.rs`): **needs poppler's `pdftotext` on
 //!   `PATH`** (Debian: `apt-get install poppler-utils`); running headers, footers and
 //!   page numbers removed, words hyphenated across lines joined, pages separated by
-//!   a blank line;
+//!   a blank line; a PDF that keeps pdftotext busy past [`Limits::pdf_timeout`] is
+//!   refused (pdftotext is stopped);
 //! - DOCX (`docx.rs`): one line per paragraph, field codes and deleted text
 //!   skipped, footnotes after the body and a blank line.
+//!
+//! A file larger than [`MAX_FILE_BYTES`], or whose text is longer than
+//! [`MAX_TEXT_BYTES`], is refused as [`ReadError::TooLarge`] before it can exhaust
+//! memory.
 //!
 //! ```
 //! use keruen_ingest::{read_bytes, Format};
@@ -59,9 +64,33 @@ mod plain;
 
 use std::io;
 use std::path::Path;
+use std::time::Duration;
 
 pub use error::{ReadError, Result};
 pub use format::{Format, supported_extensions};
+
+/// Largest file read as one document (a PDF excepted: poppler reads it, and only its
+/// text counts). Checked before reading, so that a huge file costs no memory.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// Longest text of one document, in bytes of UTF-8: eight 1,000-page books. Longer
+/// text is refused: extraction and storage hold a document in memory several times
+/// over, and no article, chronology or archival description comes near it.
+pub const MAX_TEXT_BYTES: usize = 16 << 20;
+
+/// Bounds on reading one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// How long `pdftotext` may run on one PDF before it is stopped and the PDF
+    /// refused (default two minutes: poppler reads a 1,000-page PDF in seconds).
+    pub pdf_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { pdf_timeout: Duration::from_secs(120) }
+    }
+}
 
 /// A document read into plain text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +125,11 @@ pub(crate) struct Extracted {
 /// Reads the file at `path`; the format comes from its extension
 /// (case-insensitive, see [`supported_extensions`]).
 pub fn read_path(path: &Path) -> Result<Document> {
+    read_path_with(path, &Limits::default())
+}
+
+/// [`read_path`] with other [`Limits`].
+pub fn read_path_with(path: &Path, limits: &Limits) -> Result<Document> {
     let name = path.display().to_string();
     let metadata = std::fs::metadata(path).map_err(|source| io_error(&name, source))?;
     if metadata.is_dir() {
@@ -107,10 +141,11 @@ pub fn read_path(path: &Path) -> Result<Document> {
     }
     let extracted = match format {
         // pdftotext reads the file itself: no need to hold a large PDF in memory.
-        Format::Pdf => pdf::read_file(&name, path)?,
+        Format::Pdf => pdf::read_file(&name, path, limits.pdf_timeout)?,
         _ => {
+            check_file_size(&name, metadata.len())?;
             let bytes = std::fs::read(path).map_err(|source| io_error(&name, source))?;
-            extract(&name, &bytes, format)?
+            extract(&name, &bytes, format, limits)?
         }
     };
     finish(name, format, extracted)
@@ -119,12 +154,43 @@ pub fn read_path(path: &Path) -> Result<Document> {
 /// Reads a document held in memory; `name` gives the format by its extension and is
 /// used in error messages.
 pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Document> {
+    read_bytes_with(name, bytes, &Limits::default())
+}
+
+/// [`read_bytes`] with other [`Limits`].
+pub fn read_bytes_with(name: &str, bytes: &[u8], limits: &Limits) -> Result<Document> {
     let format = format_of(name)?;
     if bytes.is_empty() {
         return Err(ReadError::Empty { name: name.to_owned() });
     }
-    let extracted = extract(name, bytes, format)?;
+    if format != Format::Pdf {
+        check_file_size(name, bytes.len() as u64)?;
+    }
+    let extracted = extract(name, bytes, format, limits)?;
     finish(name.to_owned(), format, extracted)
+}
+
+fn check_file_size(name: &str, len: u64) -> Result<()> {
+    if len > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge {
+            name: name.to_owned(),
+            what: "the file",
+            size: human_bytes(len),
+            limit: human_bytes(MAX_FILE_BYTES),
+        });
+    }
+    Ok(())
+}
+
+/// `100 MB`, `640 KB`, `12 bytes` (binary multiples, as the limits are).
+pub(crate) fn human_bytes(n: u64) -> String {
+    if n >= 1 << 20 {
+        format!("{} MB", n.div_ceil(1 << 20))
+    } else if n >= 1 << 10 {
+        format!("{} KB", n.div_ceil(1 << 10))
+    } else {
+        format!("{n} bytes")
+    }
 }
 
 fn format_of(name: &str) -> Result<Format> {
@@ -134,11 +200,11 @@ fn format_of(name: &str) -> Result<Format> {
     })
 }
 
-fn extract(name: &str, bytes: &[u8], format: Format) -> Result<Extracted> {
+fn extract(name: &str, bytes: &[u8], format: Format, limits: &Limits) -> Result<Extracted> {
     match format {
         Format::Text | Format::Markdown => plain::read(name, bytes, format),
         Format::Html => html::read(name, bytes),
-        Format::Pdf => pdf::read_bytes(name, bytes),
+        Format::Pdf => pdf::read_bytes(name, bytes, limits.pdf_timeout),
         Format::Docx => docx::read(name, bytes),
     }
 }
@@ -146,6 +212,14 @@ fn extract(name: &str, bytes: &[u8], format: Format) -> Result<Extracted> {
 /// The steps every format shares: one newline convention, a refusal of documents
 /// without text, a tidy title, and the language guess.
 fn finish(name: String, format: Format, extracted: Extracted) -> Result<Document> {
+    if extracted.text.len() > MAX_TEXT_BYTES {
+        return Err(ReadError::TooLarge {
+            name,
+            what: "its text",
+            size: human_bytes(extracted.text.len() as u64),
+            limit: human_bytes(MAX_TEXT_BYTES as u64),
+        });
+    }
     let mut text = charset::normalize_newlines(&extracted.text);
     // Control characters in a PDF, DOCX or HTML are debris of broken fonts or
     // editors, never text. A plain-text file keeps them, so that its offsets stay
@@ -178,5 +252,29 @@ fn io_error(name: &str, source: io::Error) -> ReadError {
         io::ErrorKind::NotFound => ReadError::NotFound { name },
         io::ErrorKind::IsADirectory => ReadError::Directory { name },
         _ => ReadError::Io { name, source },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_or_a_text_past_the_limits_is_refused_with_its_size() {
+        let file = vec![b'a'; MAX_FILE_BYTES as usize + 1];
+        let err = read_bytes("huge.txt", &file).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "huge.txt: the file is 65 MB, more than the 64 MB keruen reads as one document; split it into parts"
+        );
+        // Under the file limit, over the text limit.
+        let text = vec![b'a'; MAX_TEXT_BYTES + 1];
+        let err = read_bytes("long.txt", &text).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "long.txt: its text is 17 MB, more than the 16 MB keruen reads as one document; split it into parts"
+        );
+        let fine = read_bytes("fine.txt", b"Days of Culture of Uzbekistan in Almaty, 1997.").unwrap();
+        assert_eq!(fine.encoding, "UTF-8");
     }
 }

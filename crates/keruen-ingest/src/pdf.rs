@@ -14,20 +14,27 @@
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
-use crate::{Extracted, ReadError, layout, page};
+use crate::{Extracted, MAX_TEXT_BYTES, ReadError, human_bytes, layout, page};
 
 /// The text-layer extractor.
 const PDFTOTEXT: &str = "pdftotext";
 
+/// Most XHTML taken from pdftotext: its word boxes cost about ten times the text,
+/// so this is room for a text of [`MAX_TEXT_BYTES`] (a text layer that is larger is
+/// refused all the same). A hostile PDF could otherwise inflate without end.
+const MAX_OUTPUT_BYTES: usize = 16 * MAX_TEXT_BYTES;
+
 /// Reads a PDF from disk.
-pub(crate) fn read_file(name: &str, path: &Path) -> Result<Extracted, ReadError> {
-    read(name, Input::Path(path))
+pub(crate) fn read_file(name: &str, path: &Path, timeout: Duration) -> Result<Extracted, ReadError> {
+    read(name, Input::Path(path), timeout)
 }
 
 /// Reads a PDF held in memory, handing it to poppler on standard input.
-pub(crate) fn read_bytes(name: &str, bytes: &[u8]) -> Result<Extracted, ReadError> {
-    read(name, Input::Bytes(bytes))
+pub(crate) fn read_bytes(name: &str, bytes: &[u8], timeout: Duration) -> Result<Extracted, ReadError> {
+    read(name, Input::Bytes(bytes), timeout)
 }
 
 /// Where poppler reads the PDF from.
@@ -37,8 +44,8 @@ enum Input<'a> {
     Bytes(&'a [u8]),
 }
 
-fn read(name: &str, input: Input<'_>) -> Result<Extracted, ReadError> {
-    let xhtml = run(PDFTOTEXT, &["-bbox-layout", "-enc", "UTF-8"], input, &["-"])
+fn read(name: &str, input: Input<'_>, timeout: Duration) -> Result<Extracted, ReadError> {
+    let xhtml = run(PDFTOTEXT, &["-bbox-layout", "-enc", "UTF-8"], input, &["-"], timeout)
         .map_err(|failure| failure.into_error(name))?;
     let layout =
         layout::parse(&String::from_utf8_lossy(&xhtml)).map_err(|detail| ReadError::PdfUnreadable {
@@ -69,24 +76,50 @@ enum Failure {
     Missing,
     /// It ran and reported an error.
     Failed(String),
+    /// It did not finish within the time allowed, and was killed.
+    TimedOut(Duration),
+    /// It wrote more than [`MAX_OUTPUT_BYTES`], and was killed.
+    TooMuchOutput,
     /// Starting it or talking to it failed otherwise.
     Io(io::Error),
 }
 
 impl Failure {
     fn into_error(self, name: &str) -> ReadError {
+        let name = name.to_owned();
         match self {
             Failure::Missing => ReadError::PdftotextMissing,
-            Failure::Failed(detail) => ReadError::PdfUnreadable { name: name.to_owned(), detail },
-            Failure::Io(source) => ReadError::Io { name: name.to_owned(), source },
+            Failure::Failed(detail) => ReadError::PdfUnreadable { name, detail },
+            Failure::TimedOut(t) => {
+                let seconds = format!("{:.3}", t.as_secs_f64());
+                let seconds = seconds.trim_end_matches('0').trim_end_matches('.').to_owned();
+                ReadError::PdfTimeout { name, seconds }
+            }
+            Failure::TooMuchOutput => ReadError::TooLarge {
+                name,
+                what: "its text layer",
+                size: format!("more than {}", human_bytes(MAX_TEXT_BYTES as u64)),
+                limit: human_bytes(MAX_TEXT_BYTES as u64),
+            },
+            Failure::Io(source) => ReadError::Io { name, source },
         }
     }
 }
 
+/// How often a running program is looked at.
+const POLL: Duration = Duration::from_millis(10);
+
 /// Runs `program ARGS INPUT TRAILING` and returns its standard output. The input is
 /// the path, or `-` with the bytes written to standard input (poppler reads `-` as
-/// stdin).
-fn run(program: &str, args: &[&str], input: Input<'_>, trailing: &[&str]) -> Result<Vec<u8>, Failure> {
+/// stdin). The program is killed when it runs past `timeout` or writes more than
+/// [`MAX_OUTPUT_BYTES`].
+fn run(
+    program: &str,
+    args: &[&str],
+    input: Input<'_>,
+    trailing: &[&str],
+    timeout: Duration,
+) -> Result<Vec<u8>, Failure> {
     let mut command = Command::new(program);
     command.args(args);
     match input {
@@ -101,16 +134,17 @@ fn run(program: &str, args: &[&str], input: Input<'_>, trailing: &[&str]) -> Res
         })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    let deadline = Instant::now() + timeout;
     let mut child = command.spawn().map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => Failure::Missing,
         _ => Failure::Io(e),
     })?;
 
-    let mut stdout = Vec::new();
-    let mut stderr = Vec::new();
-    // Feed stdin and drain both pipes at once: a large PDF or a chatty stderr would
-    // otherwise fill a pipe buffer and deadlock the two processes.
-    std::thread::scope(|scope| -> Result<(), Failure> {
+    // Feed stdin and drain both pipes on their own threads, so that neither process
+    // waits on a full pipe, while this thread watches the clock: a PDF that sends
+    // poppler into an endless loop must not hang the ingest.
+    let overflow = AtomicBool::new(false);
+    let (status, stdout, stderr) = std::thread::scope(|scope| {
         let feeder = child.stdin.take().map(|mut stdin| {
             let bytes = match input {
                 Input::Bytes(bytes) => bytes,
@@ -125,16 +159,58 @@ fn run(program: &str, args: &[&str], input: Input<'_>, trailing: &[&str]) -> Res
         let mut err_pipe = child.stderr.take().expect("stderr is piped");
         let err_reader = scope.spawn(move || {
             let mut buffer = Vec::new();
-            err_pipe.read_to_end(&mut buffer).map(|_| buffer)
+            err_pipe.by_ref().take(1 << 20).read_to_end(&mut buffer)?;
+            // The rest is drained unread, so that poppler never blocks on it.
+            io::copy(&mut err_pipe, &mut io::sink())?;
+            Ok::<_, io::Error>(buffer)
         });
-        child.stdout.take().expect("stdout is piped").read_to_end(&mut stdout).map_err(Failure::Io)?;
+        let out_pipe = child.stdout.take().expect("stdout is piped");
+        let overflow = &overflow;
+        let out_reader = scope.spawn(move || {
+            let mut buffer = Vec::new();
+            out_pipe.take(MAX_OUTPUT_BYTES as u64 + 1).read_to_end(&mut buffer)?;
+            if buffer.len() > MAX_OUTPUT_BYTES {
+                // Stop reading: the watcher kills the writer.
+                overflow.store(true, Ordering::SeqCst);
+            }
+            Ok::<_, io::Error>(buffer)
+        });
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break Ok(status),
+                Ok(None) => {}
+                Err(e) => break Err(Failure::Io(e)),
+            }
+            let now = Instant::now();
+            let stop = if overflow.load(Ordering::SeqCst) {
+                Some(Failure::TooMuchOutput)
+            } else if now >= deadline {
+                Some(Failure::TimedOut(timeout))
+            } else {
+                None
+            };
+            if let Some(why) = stop {
+                // Killed, its pipes close and the threads end.
+                let _ = child.kill();
+                let _ = child.wait();
+                break Err(why);
+            }
+            std::thread::sleep(POLL.min(deadline - now));
+        };
         if let Some(feeder) = feeder {
             let _ = feeder.join();
         }
-        stderr = err_reader.join().unwrap_or_else(|_| Ok(Vec::new())).map_err(Failure::Io)?;
-        Ok(())
-    })?;
-    let status = child.wait().map_err(Failure::Io)?;
+        let stdout = out_reader.join().unwrap_or_else(|_| Ok(Vec::new()));
+        let stderr = err_reader.join().unwrap_or_else(|_| Ok(Vec::new()));
+        (status, stdout, stderr)
+    });
+    let status = status?;
+    if overflow.load(Ordering::SeqCst) {
+        // It may have ended on its own just after the last byte taken.
+        return Err(Failure::TooMuchOutput);
+    }
+    let stdout = stdout.map_err(Failure::Io)?;
+    let stderr = stderr.map_err(Failure::Io)?;
     if !status.success() {
         let message = String::from_utf8_lossy(&stderr);
         let message = message.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>();
@@ -159,11 +235,44 @@ mod tests {
 
     #[test]
     fn a_missing_program_is_reported_as_missing() {
-        let failure = run("keruen-no-such-pdftotext", &[], Input::Bytes(b"%PDF"), &["-"]).unwrap_err();
+        let failure =
+            run("keruen-no-such-pdftotext", &[], Input::Bytes(b"%PDF"), &["-"], Duration::from_secs(5))
+                .unwrap_err();
         assert!(matches!(failure, Failure::Missing));
         assert_eq!(
             failure.into_error("x.pdf").to_string(),
             "pdftotext not found: install poppler-utils (Debian: apt-get install poppler-utils)"
         );
+    }
+
+    /// A program that never finishes (as poppler might on a hostile PDF) is killed at
+    /// the deadline, and the error names the file and the time allowed.
+    #[cfg(unix)]
+    #[test]
+    fn a_program_past_its_deadline_is_killed() {
+        let failure = run(
+            "sh",
+            &["-c", "exec sleep 600"],
+            Input::Bytes(b"%PDF-1.4"),
+            &["-"],
+            Duration::from_millis(200),
+        )
+        .unwrap_err();
+        assert!(matches!(failure, Failure::TimedOut(_)), "{failure:?}");
+        assert_eq!(
+            failure.into_error("hostile.pdf").to_string(),
+            "hostile.pdf: pdftotext did not finish within 0.2 s and was stopped (a damaged or hostile PDF?); \
+             if the PDF is only very large, allow more time with --pdf-timeout"
+        );
+    }
+
+    /// A program that ends in time is not disturbed by the watch.
+    #[cfg(unix)]
+    #[test]
+    fn a_program_within_its_deadline_gives_its_output() {
+        let out =
+            run("sh", &["-c", "cat; echo done"], Input::Bytes(b"%PDF "), &["-"], Duration::from_secs(600))
+                .unwrap();
+        assert_eq!(out, b"%PDF done\n");
     }
 }

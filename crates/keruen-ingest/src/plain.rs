@@ -12,6 +12,7 @@ pub(crate) fn read(name: &str, bytes: &[u8], format: Format) -> Result<Extracted
     let decoded = charset::decode_text(bytes).map_err(|why| match why {
         Undecodable::Binary => ReadError::Binary { name: name.to_owned() },
         Undecodable::Unknown => ReadError::UnknownEncoding { name: name.to_owned() },
+        Undecodable::BrokenUtf8 { line, byte } => ReadError::BrokenUtf8 { name: name.to_owned(), line, byte },
     })?;
     let text = charset::normalize_newlines(&decoded.text);
     let title = match format {

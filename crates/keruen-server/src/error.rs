@@ -127,8 +127,10 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound { .. } => ApiError::not_found(e.to_string()),
-            StoreError::Invalid { message, .. } => {
+            StoreError::Invalid { line, message } => {
                 let field = if message.starts_with("cursor") { "cursor" } else { "body" };
+                // A line of an uploaded file is named, as the CLI names it.
+                let message = if line > 0 { format!("line {line}: {message}") } else { message };
                 ApiError::invalid(field, message)
             }
             StoreError::Forbidden { .. } => ApiError::forbidden(e.to_string()),

@@ -205,7 +205,10 @@ pub async fn import(
     let bytes = read_body(body, &headers, st.config.upload_limit).await?;
     // As `keruen import` refuses an empty or a binary file.
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::invalid("body", "the body is empty: send records as JSON Lines (docs/formats.md)"));
+        return Err(ApiError::invalid(
+            "body",
+            "the body is empty: send records as JSON Lines (docs/formats.md)",
+        ));
     }
     if bytes.contains(&0) {
         return Err(ApiError::invalid(
