@@ -2,7 +2,8 @@
 # Runs every test of keruen on a fresh machine, installing what is missing:
 #   scripts/test.sh
 # It is the README's test command, and .ci/run calls it. Steps:
-#   1. Debian packages the tests need (poppler-utils for PDF reading), when missing;
+#   1. Debian packages the tests need (poppler-utils for PDF reading, a font for PNG
+#      charts), when missing;
 #   2. formatting and lints (cargo fmt --check, cargo clippy -D warnings);
 #   3. a Python virtualenv with the independent parsers the format tests use;
 #   4. a PostgreSQL server for the PostgreSQL backend's tests (scripts/pg-test-env.sh);
@@ -18,6 +19,8 @@ log() { printf '\n==> %s\n' "$*" >&2; }
 
 need_apt=()
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+# A font with Cyrillic for `keruen chart --out FILE.png`.
+[[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || need_apt+=(fonts-dejavu-core)
 if ((${#need_apt[@]})); then
   log "installing Debian packages: ${need_apt[*]}"
   if [[ $(id -u) -ne 0 ]]; then sudo=sudo; else sudo=; fi

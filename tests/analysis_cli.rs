@@ -221,6 +221,30 @@ fn charts_are_svg_with_titles_and_names_in_the_language() {
     assert!(
         std::fs::read_to_string(sb.path("kz.svg")).unwrap().contains("Kazakhstan: events per year by type")
     );
-    sb.keruen(&["chart", "matrix", "--out", "m.png"]).fails_with(1, "rsvg-convert");
-    assert!(!sb.path("m.png").exists(), "nothing half-written");
+    sb.keruen(&["chart", "matrix", "--out", "m.gif"]).fails_with(1, "name the file .svg or .png");
+    assert!(!sb.path("m.gif").exists(), "nothing written");
+}
+
+#[test]
+fn a_png_chart_is_the_svg_drawn_at_twice_its_size_with_its_words() {
+    let sb = sandbox();
+    sb.keruen(&["chart", "matrix", "--lang", "ru", "--out", "m.svg"]).ok();
+    sb.keruen(&["chart", "matrix", "--lang", "ru", "--out", "m.png"]).ok();
+    let svg = std::fs::read_to_string(sb.path("m.svg")).unwrap();
+    let width: f32 = svg.split("width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    let png = resvg::tiny_skia::Pixmap::load_png(sb.path("m.png")).expect("a PNG that decodes");
+    assert_eq!(png.width() as f32, 2.0 * width);
+    // Dark pixels are the words (titles, names, counts) and the darkest cells: a chart
+    // drawn without fonts or blank would have none or only the cells.
+    let dark = png.pixels().iter().filter(|p| p.red() < 80 && p.green() < 80 && p.blue() < 80).count();
+    let all = png.pixels().len();
+    assert!(dark > all / 1000, "{dark} dark pixels of {all}");
+    // The words are drawn: a version of the chart without any text has far fewer.
+    let no_text = svg.lines().filter(|l| !l.trim_start().starts_with("<text")).collect::<Vec<_>>().join("\n");
+    let tree = resvg::usvg::Tree::from_str(&no_text, &resvg::usvg::Options::default()).unwrap();
+    let mut bare = resvg::tiny_skia::Pixmap::new(png.width(), png.height()).unwrap();
+    bare.fill(resvg::tiny_skia::Color::WHITE);
+    resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(2.0, 2.0), &mut bare.as_mut());
+    let bare_dark = bare.pixels().iter().filter(|p| p.red() < 80 && p.green() < 80 && p.blue() < 80).count();
+    assert!(dark > 2 * bare_dark + 1000, "text adds dark pixels: {dark} against {bare_dark} without text");
 }

@@ -2,9 +2,10 @@
 //! explanation — a title saying what is counted and over which years, labelled axes,
 //! a legend, and names in the chosen language.
 //!
-//! The SVG is written by hand: a few shapes and text, no system libraries. PNG is not
-//! drawn: rendering text needs a font engine and fonts, which keruen does not carry;
-//! the error message says how to convert the SVG.
+//! The SVG is written by hand: a few shapes and text. A `.png` is that SVG rasterised
+//! by resvg at twice its size, with the machine's fonts (DejaVu Sans, which Debian's
+//! `fonts-dejavu-core` installs, else any sans-serif font it finds); without any font
+//! keruen says so rather than draw a chart without words.
 use crate::cli::Cli;
 use crate::commands::analysis::{FilterArgs, Names, country_code, load_facts, scope};
 use crate::commands::with_output;
@@ -35,7 +36,7 @@ pub struct ChartArgs {
     /// The chart.
     #[arg(value_enum)]
     pub kind: ChartKind,
-    /// The file to write: FILE.svg.
+    /// The file to write: FILE.svg, or FILE.png (drawn at twice the size).
     #[arg(long, short, value_name = "FILE")]
     pub out: PathBuf,
     /// Language of titles and names: en or ru.
@@ -475,20 +476,11 @@ fn network_chart(facts: &Facts, filter: &Filter, names: &Names, top: usize, w: &
 
 pub fn run(cli: &Cli, args: &ChartArgs) -> Result<()> {
     let ext = args.out.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "svg" => {}
-        "png" => bail!(
-            "{}: keruen draws SVG only (drawing text into a PNG would need a font engine); write {} and convert it, \
-             e.g. `rsvg-convert -o {} {}` (Debian package librsvg2-bin) or `inkscape --export-filename={} {}`",
-            args.out.display(),
-            args.out.with_extension("svg").display(),
-            args.out.display(),
-            args.out.with_extension("svg").display(),
-            args.out.display(),
-            args.out.with_extension("svg").display()
-        ),
-        _ => bail!("{}: the chart is SVG; name the file .svg", args.out.display()),
-    }
+    let png = match ext.as_str() {
+        "svg" => false,
+        "png" => true,
+        _ => bail!("{}: name the file .svg or .png", args.out.display()),
+    };
     let filter = args.filter.filter()?;
     let country = args.country.as_deref().map(country_code).transpose()?;
     if country.is_some() && args.kind != ChartKind::Timeline {
@@ -505,14 +497,40 @@ pub fn run(cli: &Cli, args: &ChartArgs) -> Result<()> {
         }
         ChartKind::Network => network_chart(&facts, &filter, &names, args.top.unwrap_or(40), &words),
     };
+    let bytes = if png { rasterise(&svg)? } else { svg.into_bytes() };
     with_output(Some(&args.out), |w| {
-        w.write_all(svg.as_bytes())?;
+        w.write_all(&bytes)?;
         Ok(())
     })?;
     if !cli.json {
         println!("wrote {}", args.out.display());
     }
     Ok(())
+}
+
+/// The chart as a PNG at twice the SVG's size, so that it stays sharp on a slide.
+fn rasterise(svg: &str) -> Result<Vec<u8>> {
+    use resvg::{tiny_skia, usvg};
+    let mut options = usvg::Options::default();
+    let fonts = options.fontdb_mut();
+    fonts.load_system_fonts();
+    if fonts.is_empty() {
+        bail!(
+            "no fonts found to draw the chart's text into a PNG: install some (Debian: apt-get install \
+             fonts-dejavu-core), or write an .svg"
+        );
+    }
+    fonts.set_sans_serif_family("DejaVu Sans");
+    let tree = usvg::Tree::from_str(svg, &options)?;
+    let scale = 2.0;
+    let size =
+        tree.size().to_int_size().scale_by(scale).ok_or_else(|| anyhow::anyhow!("the chart is empty"))?;
+    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height()).ok_or_else(|| {
+        anyhow::anyhow!("the chart is too large to draw ({}×{})", size.width(), size.height())
+    })?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(&tree, tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
+    Ok(pixmap.encode_png()?)
 }
 
 #[cfg(test)]
