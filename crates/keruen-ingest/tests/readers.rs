@@ -358,3 +358,18 @@ fn control_characters_from_broken_documents_are_dropped() {
     let doc = read_bytes("page.html", html.as_bytes()).unwrap();
     assert_eq!((doc.text.as_str(), doc.title.as_deref()), ("Funding for the theatre", Some("Arts")));
 }
+
+/// Regression (found by `scripts/fuzz.sh`, target read_pdf): a damaged PDF, mutated
+/// from the seed corpus, on which poppler reading from a pipe looped for minutes. Held
+/// in memory it is now handed over as a file, which poppler refuses at once: the
+/// answer is "unreadable", not a timeout (the read takes tens of milliseconds; from
+/// the pipe it ran for over 30 s, so only the loop reaches the 10 s allowed here).
+#[test]
+fn a_damaged_pdf_in_memory_is_refused_not_looped_on() {
+    let bytes =
+        fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz/damaged-xref.pdf")).unwrap();
+    let limits = keruen_ingest::Limits { pdf_timeout: std::time::Duration::from_secs(10) };
+    let err = keruen_ingest::read_bytes_with("damaged.pdf", &bytes, &limits).unwrap_err();
+    assert!(matches!(err, ReadError::PdfUnreadable { .. } | ReadError::NoTextLayer { .. }), "{err}");
+    assert!(err.to_string().starts_with("damaged.pdf: "), "{err}");
+}
