@@ -125,6 +125,11 @@ pub struct ServeArgs {
     /// server or any other process), and for 5 minutes at most.
     #[arg(long, default_value_t = 2048, env = "KERUEN_SEARCH_CACHE", value_name = "N")]
     pub search_cache: usize,
+    /// Served behind a reverse proxy (nginx, Caddy) on this machine or network: count
+    /// failed sign-ins by the client address the proxy puts last in X-Forwarded-For,
+    /// not by the proxy's own address (which would lock out everyone at once).
+    #[arg(long, env = "KERUEN_BEHIND_PROXY")]
+    pub behind_proxy: bool,
     /// Do not keep the in-memory search index (about 150 MB per million events; it
     /// makes faceted searches take milliseconds): every search queries the database.
     #[arg(long, env = "KERUEN_NO_SEARCH_INDEX")]

@@ -13,6 +13,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
         secure_cookies: args.secure_cookies,
         search_cache: args.search_cache,
         search_index: !args.no_search_index,
+        behind_proxy: args.behind_proxy,
         ..Config::default()
     };
     serve(&cli.db, args.bind, false, config)

@@ -239,13 +239,33 @@ pub(crate) fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Opt
     c
 }
 
-/// The client's address (`unknown` in tests, where no connection exists).
-pub(crate) fn client_ip(parts: &Parts) -> String {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(a)| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+/// The client's address, as the login limiter counts it (`unknown` in tests, where
+/// no connection exists). Behind a reverse proxy (`Config::behind_proxy`) every
+/// connection comes from the proxy, so that one visitor's failed sign-ins would lock
+/// out everyone: there the address the proxy appended to `X-Forwarded-For` (the last
+/// entry) is used — only when the connection itself comes from a loopback or private
+/// address, where a proxy can be, so that a client reaching the server directly
+/// cannot choose its own address.
+pub(crate) fn client_ip(parts: &Parts, behind_proxy: bool) -> String {
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip());
+    let from_proxy = |ip: &std::net::IpAddr| match ip {
+        std::net::IpAddr::V4(v4) => v4.is_loopback() || v4.is_private(),
+        std::net::IpAddr::V6(v6) => v6.is_loopback() || v6.is_unique_local(),
+    };
+    if behind_proxy
+        && peer.as_ref().is_some_and(from_proxy)
+        && let Some(forwarded) = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+            .next_back()
+    {
+        return forwarded.to_string();
+    }
+    peer.map_or_else(|| "unknown".into(), |ip| ip.to_string())
 }
 
 /// What a page knows about its visitor: language, session, user.
@@ -444,7 +464,7 @@ impl FromRequestParts<AppState> for ApiCaller {
                 return Err(ApiError::unauthorized("the Authorization header must be `Bearer krn_…`")
                     .with_field("Authorization"));
             };
-            let keys = vec![format!("ip:{}", client_ip(parts))];
+            let keys = vec![format!("ip:{}", client_ip(parts, state.config.behind_proxy))];
             state.limiter.check(&keys).map_err(too_many)?;
             let user = crate::users::authenticate_token(state, secret).await?;
             return match user {

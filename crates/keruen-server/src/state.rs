@@ -33,6 +33,9 @@ pub struct Config {
     /// database connection (and are dropped if their client goes away). Each running
     /// call holds a reader connection with its page cache, so this also bounds memory.
     pub store_concurrency: usize,
+    /// Served behind a reverse proxy on this machine or network: the login limiter
+    /// counts the client address the proxy appends to `X-Forwarded-For`.
+    pub behind_proxy: bool,
     /// Whole-database exports streamed at once; more are answered 503.
     pub export_concurrency: usize,
     /// Answer searches from an in-memory index of the whole database while it is
@@ -56,6 +59,7 @@ impl Default for Config {
             store_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 16),
             search_index: true,
             export_concurrency: 4,
+            behind_proxy: false,
             search_index_interval: Duration::from_secs(2),
         }
     }

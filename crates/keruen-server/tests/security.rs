@@ -325,3 +325,41 @@ async fn the_history_of_accounts_and_tokens_is_for_admins_only() {
     // Events stay public.
     assert_eq!(get(&f.app, &format!("/api/v1/history/{}", f.candidate_id)).await.status, 200);
 }
+
+/// A request as it arrives from `peer`, forwarded for `client` by a proxy.
+async fn token_check(app: &axum::Router, peer: &str, client: &str, token: &str) -> u16 {
+    let mut req = axum::http::Request::get("/api/v1/me")
+        .header("authorization", format!("Bearer {token}"))
+        .header("x-forwarded-for", format!("198.51.100.77, {client}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let peer: std::net::SocketAddr = peer.parse().unwrap();
+    req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+    send(app, req).await.status.as_u16()
+}
+
+#[tokio::test]
+async fn behind_a_proxy_each_client_has_its_own_limit_and_a_direct_client_cannot_pick_one() {
+    // Without --behind-proxy every request through the proxy is the proxy's: one
+    // client's bad tokens lock out the next.
+    let f = fresh(Config { login_attempts: 2, ..Config::default() });
+    for _ in 0..2 {
+        assert_eq!(token_check(&f.app, "127.0.0.1:40000", "203.0.113.5", "krn_guess").await, 401);
+    }
+    assert_eq!(token_check(&f.app, "127.0.0.1:40001", "203.0.113.9", &f.editor_token).await, 429);
+
+    // With it, the address the proxy appended counts.
+    let g = fresh(Config { login_attempts: 2, behind_proxy: true, ..Config::default() });
+    for _ in 0..2 {
+        assert_eq!(token_check(&g.app, "127.0.0.1:40000", "203.0.113.5", "krn_guess").await, 401);
+    }
+    assert_eq!(token_check(&g.app, "127.0.0.1:40000", "203.0.113.5", &g.editor_token).await, 429);
+    assert_eq!(token_check(&g.app, "10.0.0.2:40001", "203.0.113.9", &g.editor_token).await, 200);
+    // A client that reaches the server directly (a public address) is counted by its
+    // own address whatever it claims: its guesses lock itself out, and a new claimed
+    // address does not help.
+    for _ in 0..2 {
+        assert_eq!(token_check(&g.app, "192.0.2.1:5000", "203.0.113.200", "krn_guess").await, 401);
+    }
+    assert_eq!(token_check(&g.app, "192.0.2.1:5001", "203.0.113.201", &g.editor_token).await, 429);
+}

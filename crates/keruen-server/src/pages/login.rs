@@ -76,7 +76,10 @@ pub async fn submit(State(st): State<AppState>, req: Request) -> ApiResult<Respo
     let name = f.one("name")?.unwrap_or("").to_string();
     let password = f.0.iter().find(|(k, _)| k == "password").map(|(_, v)| v.clone()).unwrap_or_default();
     let next = local(f.one("next")?);
-    let keys = vec![format!("ip:{}", client_ip(&parts)), format!("user:{}", name.to_lowercase())];
+    let keys = vec![
+        format!("ip:{}", client_ip(&parts, st.config.behind_proxy)),
+        format!("user:{}", name.to_lowercase()),
+    ];
     st.limiter.check(&keys).map_err(too_many)?;
     match crate::users::verify_password(&st, name.clone(), password).await? {
         Some(user) => {
