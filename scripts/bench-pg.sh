@@ -35,15 +35,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if ! command -v wrk >/dev/null 2>&1; then
-  log "installing wrk (Debian)"
-  if [[ $(id -u) -ne 0 ]]; then sudo=sudo; else sudo=; fi
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
-fi
+# shellcheck source=scripts/bench/common.sh
+source "$root/scripts/bench/common.sh"
+need_wrk
 
-log "building keruen (release)"
-cargo build --release --quiet --bin keruen
-k="$CARGO_TARGET_DIR/release/keruen"
+build_release
 
 gen="$work/gen-$n.jsonl"
 [[ -f $gen ]] || { log "generating $n events"; "$k" generate --events "$n" --seed 1 --out "$gen"; }

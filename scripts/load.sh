@@ -84,16 +84,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if ! command -v wrk >/dev/null 2>&1; then
-  log "installing wrk (Debian)"
-  if [[ $(id -u) -ne 0 ]]; then sudo=sudo; else sudo=; fi
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
-fi
+# shellcheck source=scripts/bench/common.sh
+source "$root/scripts/bench/common.sh"
+need_wrk
 
-log "building keruen (release)"
-cargo build --release --quiet --bin keruen
-k="$root/$CARGO_TARGET_DIR/release/keruen"
-[[ $CARGO_TARGET_DIR == /* ]] && k="$CARGO_TARGET_DIR/release/keruen"
+build_release
 
 if [[ -n $pg_server ]]; then
   command -v psql >/dev/null || fail "--db postgres://… needs psql"

@@ -7,7 +7,6 @@ use crate::state::AppState;
 use keruen_analysis::Facts;
 use keruen_model::{Entity, EntityKind, Event, EventStatus, EventType};
 use keruen_store::{EventScope, Store};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// What the jubilee planner reads: entities with dates, and held agreements,
@@ -24,20 +23,13 @@ type Slot<T> = Mutex<Option<(u64, Arc<T>)>>;
 /// Cached analysis inputs, each tagged with the data generation it was loaded at.
 #[derive(Default)]
 pub struct AnalysisCache {
-    generation: AtomicU64,
     facts: Slot<Facts>,
     calendar: Slot<CalendarInputs>,
 }
 
 impl AnalysisCache {
-    /// Drops what was loaded: the next request reloads.
-    pub fn invalidate(&self) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
-    }
-
-    /// The value loaded at the present generation: this cache's own count of local
-    /// changes combined with the store's, which also moves on writes by other
-    /// processes (several `keruen serve` on one database).
+    /// The value loaded at the store's present generation, which every committed
+    /// write moves — this server's or another process's on the same database.
     fn get<T>(
         &self,
         store: &dyn Store,
@@ -47,8 +39,7 @@ impl AnalysisCache {
         // Held while loading: concurrent requests wait for one load instead of each
         // loading a million events.
         let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
-        let generation = self.generation.load(Ordering::SeqCst).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            ^ store.generation()?;
+        let generation = store.generation()?;
         if let Some((g, v)) = guard.as_ref()
             && *g == generation
         {
@@ -177,7 +168,7 @@ impl SearchCache {
         let r = cell
             .get_or_try_init(|| async move {
                 Ok::<_, crate::error::ApiError>(Arc::new(
-                    state.run(move |_| Ok(index.search(&query)?)).await?,
+                    state.run(move |_| Ok(index.search_at(generation, &query)?)).await?,
                 ))
             })
             .await?;

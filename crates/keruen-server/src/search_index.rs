@@ -46,22 +46,36 @@ impl IndexSlot {
         current.as_ref().filter(|ix| ix.generation() == generation).cloned()
     }
 
-    /// The index when it is current; otherwise starts a rebuild and says `None`.
-    fn usable(self: &Arc<Self>) -> Result<Option<Arc<SearchIndex>>> {
-        if !self.enabled {
-            return Ok(None);
-        }
-        let generation = self.store.generation()?;
+    /// The index when it is current at `generation`; otherwise starts a rebuild and
+    /// says `None`.
+    fn usable_at(self: &Arc<Self>, generation: u64) -> Option<Arc<SearchIndex>> {
         let ix = self.current_at(generation);
         if ix.is_none() {
             self.refresh(generation);
         }
-        Ok(ix)
+        ix
+    }
+
+    /// The index when it is current; `None` when it is off, stale or not built.
+    fn usable(self: &Arc<Self>) -> Result<Option<Arc<SearchIndex>>> {
+        if !self.enabled {
+            return Ok(None);
+        }
+        Ok(self.usable_at(self.store.generation()?))
     }
 
     /// What [`Store::search`] answers, from the index when it is current.
     pub fn search(self: &Arc<Self>, q: &SearchQuery) -> Result<SearchResults> {
         match self.usable()? {
+            Some(ix) => ix.search(q),
+            None => self.store.search(q),
+        }
+    }
+
+    /// [`search`](Self::search) for a caller that has just read the store's
+    /// generation (the answer cache keys on it): not asked a second time.
+    pub fn search_at(self: &Arc<Self>, generation: u64, q: &SearchQuery) -> Result<SearchResults> {
+        match self.enabled.then(|| self.usable_at(generation)).flatten() {
             Some(ix) => ix.search(q),
             None => self.store.search(q),
         }
@@ -92,9 +106,10 @@ impl IndexSlot {
         }
     }
 
-    /// Builds the index now, on the caller's thread (at start-up, so that the first
-    /// searches are fast). A failure is logged; searches then use the store.
-    pub fn warm(self: &Arc<Self>) {
+    /// Builds the index now, on the caller's thread (for tests, which need it
+    /// built before they look). A failure is logged; searches then use the store.
+    #[cfg(test)]
+    fn warm(self: &Arc<Self>) {
         if !self.enabled || self.building.swap(true, Ordering::SeqCst) {
             return;
         }

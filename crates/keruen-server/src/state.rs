@@ -140,9 +140,10 @@ impl AppState {
         .map_err(ApiError::internal)?
     }
 
-    /// Marks the data as changed: cached analysis inputs are rebuilt on next use.
+    /// After a write through this server: the cached search answers belong to an
+    /// older generation and will not be used again, so their memory is freed now.
+    /// (Analysis inputs and the search index follow the store's generation.)
     pub fn data_changed(&self) {
-        self.analysis.invalidate();
         self.searches.clear();
     }
 }

@@ -227,15 +227,11 @@ BEGIN
   UPDATE keruen_generation SET n = n + 1;
   RETURN NULL;
 END $$;
-CREATE TRIGGER sources_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sources
-  FOR EACH STATEMENT EXECUTE FUNCTION keruen_bump_generation();
-CREATE TRIGGER entities_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON entities
-  FOR EACH STATEMENT EXECUTE FUNCTION keruen_bump_generation();
-CREATE TRIGGER entity_names_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON entity_names
-  FOR EACH STATEMENT EXECUTE FUNCTION keruen_bump_generation();
-CREATE TRIGGER events_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON events
-  FOR EACH STATEMENT EXECUTE FUNCTION keruen_bump_generation();
-CREATE TRIGGER participants_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON participants
-  FOR EACH STATEMENT EXECUTE FUNCTION keruen_bump_generation();
-CREATE TRIGGER event_places_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON event_places
-  FOR EACH STATEMENT EXECUTE FUNCTION keruen_bump_generation();
+DO $$
+DECLARE t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['sources', 'entities', 'entity_names', 'events', 'participants', 'event_places'] LOOP
+    EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I
+                    FOR EACH STATEMENT EXECUTE FUNCTION keruen_bump_generation()', t || '_generation', t);
+  END LOOP;
+END $$;

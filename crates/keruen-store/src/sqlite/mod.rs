@@ -23,6 +23,18 @@ use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+/// Runs `f` in an IMMEDIATE transaction (the write lock taken at the start) and
+/// commits it.
+fn in_write_transaction<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&rusqlite::Transaction) -> Result<T>,
+) -> Result<T> {
+    let tx = rusqlite::Transaction::new(conn, rusqlite::TransactionBehavior::Immediate)?;
+    let out = f(&tx)?;
+    tx.commit()?;
+    Ok(out)
+}
+
 /// How long the writer waits for another process's write transaction to end.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
@@ -95,10 +107,7 @@ impl SqliteStore {
     /// concurrent writers queue instead of failing mid-way).
     pub(crate) fn write<T>(&self, f: impl FnOnce(&rusqlite::Transaction) -> Result<T>) -> Result<T> {
         let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = rusqlite::Transaction::new(&mut conn, rusqlite::TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        Ok(out)
+        in_write_transaction(&mut conn, f)
     }
 
     /// As [`write`](Self::write), but fails at once with a busy error instead of
@@ -111,12 +120,7 @@ impl SqliteStore {
             )));
         };
         conn.busy_timeout(std::time::Duration::ZERO)?;
-        let out = (|| {
-            let tx = rusqlite::Transaction::new(&mut conn, rusqlite::TransactionBehavior::Immediate)?;
-            let out = f(&tx)?;
-            tx.commit()?;
-            Ok(out)
-        })();
+        let out = in_write_transaction(&mut conn, f);
         conn.busy_timeout(BUSY_TIMEOUT)?;
         out
     }
