@@ -5,7 +5,7 @@ use super::sets::Postings;
 use super::words::WordsBuilder;
 use super::{
     ACCEPTED, CANDIDATE, DATED, Entities, Events, Interned, Lists, MERGED, NO_YEAR, REJECTED, REVIEW_SHIFT,
-    SearchIndex, Sources, write_text,
+    SearchIndex, Sources, TextArena,
 };
 use crate::columns::{event_body, source_body};
 use crate::tables::{Cell, TABLES, Table};
@@ -58,19 +58,26 @@ impl Columns {
     }
 }
 
-/// One event as read, in insertion (row id) order.
-struct Row {
-    id: u32,
-    sort_day: i32,
-    date_lo: i32,
-    date_hi: i32,
-    year: i32,
-    flags: u8,
-    kind: u16,
-    status: u16,
-    sectors: u16,
-    countries: u32,
-    text_at: u32,
+/// The columns of the events as read, in insertion (row id) order; each is put in
+/// result order one at a time, so that at most one column is held twice.
+#[derive(Default)]
+struct ReadColumns {
+    id: Vec<u32>,
+    sort_day: Vec<i32>,
+    date_lo: Vec<i32>,
+    date_hi: Vec<i32>,
+    year: Vec<i32>,
+    flags: Vec<u8>,
+    kind: Vec<u16>,
+    status: Vec<u16>,
+    sectors: Vec<u16>,
+    countries: Vec<u32>,
+    text_at: Vec<u32>,
+}
+
+/// `column` in the order `order` gives (the read positions, in result order).
+fn reorder<T: Copy>(column: Vec<T>, order: &[u32]) -> Vec<T> {
+    order.iter().map(|&i| column[i as usize]).collect()
 }
 
 pub(super) fn build(store: &dyn Store) -> Result<SearchIndex> {
@@ -79,8 +86,8 @@ pub(super) fn build(store: &dyn Store) -> Result<SearchIndex> {
     let generation = store.generation()?;
     let (mut entities, entity_of) = read_entities(store)?;
 
-    let mut rows: Vec<Row> = Vec::new();
-    let mut shown_text = Vec::new();
+    let mut rows = ReadColumns::default();
+    let mut shown_text = TextArena::default();
     let mut kinds = Interned::default();
     let mut kinds_parsed = Vec::new();
     let mut statuses = Interned::default();
@@ -134,52 +141,61 @@ pub(super) fn build(store: &dyn Store) -> Result<SearchIndex> {
                 flags |= MERGED;
             }
             let title = text(&cells[title_c], "title")?;
-            let text_at = small(shown_text.len() as i64, "the text of the events")?;
-            write_text(&mut shown_text, text(&cells[key_c], "key")?);
-            write_text(&mut shown_text, title);
-            write_text(&mut shown_text, shown.as_deref());
-            words.add(rows.len() as u32, &event_body(kind_s, title, text(&cells[desc_c], "description")?));
-            rows.push(Row {
-                id,
-                sort_day: small(int(&cells[sort_c], "sort_day")?.unwrap_or(i64::MIN), "sort_day")?,
-                date_lo: small(int(&cells[lo_c], "date_lo")?.unwrap_or(i32::MIN.into()), "date_lo")?,
-                date_hi: small(int(&cells[hi_c], "date_hi")?.unwrap_or(i32::MAX.into()), "date_hi")?,
-                year: small(int(&cells[year_c], "year")?.unwrap_or(NO_YEAR.into()), "year")?,
-                flags,
-                kind: small(kind.into(), "types")?,
-                status: small(status.into(), "statuses")?,
-                sectors: small(sectors.into(), "sets of sectors")?,
-                countries,
-                text_at,
-            });
+            let text_at = shown_text
+                .push(&[text(&cells[key_c], "key")?, title, shown.as_deref()])
+                .ok_or_else(|| refuse("the text of the events is over 4 GB"))?;
+            words.add(rows.id.len() as u32, &event_body(kind_s, title, text(&cells[desc_c], "description")?));
+            rows.id.push(id);
+            rows.sort_day.push(small(int(&cells[sort_c], "sort_day")?.unwrap_or(i64::MIN), "sort_day")?);
+            rows.date_lo.push(small(int(&cells[lo_c], "date_lo")?.unwrap_or(i32::MIN.into()), "date_lo")?);
+            rows.date_hi.push(small(int(&cells[hi_c], "date_hi")?.unwrap_or(i32::MAX.into()), "date_hi")?);
+            rows.year.push(small(int(&cells[year_c], "year")?.unwrap_or(NO_YEAR.into()), "year")?);
+            rows.flags.push(flags);
+            rows.kind.push(small(kind.into(), "types")?);
+            rows.status.push(small(status.into(), "statuses")?);
+            rows.sectors.push(small(sectors.into(), "sets of sectors")?);
+            rows.countries.push(countries);
+            rows.text_at.push(text_at);
             Ok(())
         })?;
     }
-    let n = rows.len();
-    if rows.windows(2).any(|w| w[0].id >= w[1].id) {
+    let n = rows.id.len();
+    if rows.id.windows(2).any(|w| w[0] >= w[1]) {
         return Err(refuse("events are not listed in id order"));
     }
     // Position = rank in (sort_day, id) order; `position[i]` of the i-th row read.
     let mut order: Vec<u32> = (0..n as u32).collect();
-    order.sort_unstable_by_key(|&i| (rows[i as usize].sort_day, rows[i as usize].id));
+    order.sort_unstable_by_key(|&i| (rows.sort_day[i as usize], rows.id[i as usize]));
     let mut position = vec![0u32; n];
     for (p, &i) in order.iter().enumerate() {
         position[i as usize] = p as u32;
     }
-    let at = |i: u32| &rows[i as usize];
+    let ReadColumns {
+        id,
+        sort_day,
+        date_lo,
+        date_hi,
+        year,
+        flags,
+        kind,
+        status,
+        sectors,
+        countries,
+        text_at,
+    } = rows;
     let mut events = Events {
         n,
-        row_id: order.iter().map(|&i| at(i).id).collect(),
-        sort_day: order.iter().map(|&i| at(i).sort_day).collect(),
-        date_lo: order.iter().map(|&i| at(i).date_lo).collect(),
-        date_hi: order.iter().map(|&i| at(i).date_hi).collect(),
-        year: order.iter().map(|&i| at(i).year).collect(),
-        flags: order.iter().map(|&i| at(i).flags).collect(),
-        kind: order.iter().map(|&i| at(i).kind).collect(),
-        status: order.iter().map(|&i| at(i).status).collect(),
-        sectors: order.iter().map(|&i| at(i).sectors).collect(),
-        countries: order.iter().map(|&i| at(i).countries).collect(),
-        text_at: order.iter().map(|&i| at(i).text_at).collect(),
+        row_id: reorder(id.clone(), &order),
+        sort_day: reorder(sort_day, &order),
+        date_lo: reorder(date_lo, &order),
+        date_hi: reorder(date_hi, &order),
+        year: reorder(year, &order),
+        flags: reorder(flags, &order),
+        kind: reorder(kind, &order),
+        status: reorder(status, &order),
+        sectors: reorder(sectors, &order),
+        countries: reorder(countries, &order),
+        text_at: reorder(text_at, &order),
         text: shown_text,
         kinds,
         kinds_parsed,
@@ -193,8 +209,8 @@ pub(super) fn build(store: &dyn Store) -> Result<SearchIndex> {
         min_year: 0,
         years: 0,
     };
-    let ids: Vec<u32> = rows.iter().map(|r| r.id).collect();
-    drop(rows);
+    // The row ids in read (ascending) order, to find an event's position by id.
+    let ids = id;
     drop(order);
     finish_events(&mut events)?;
 

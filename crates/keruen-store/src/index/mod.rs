@@ -201,7 +201,7 @@ struct Events {
     countries: Vec<u32>,
     /// Where each event's key, title and date start in `text`.
     text_at: Vec<u32>,
-    text: Vec<u8>,
+    text: TextArena,
     kinds: Interned,
     kinds_parsed: Vec<EventType>,
     statuses: Interned,
@@ -224,7 +224,7 @@ struct Events {
 impl Events {
     fn heap_bytes(&self) -> usize {
         self.n * (4 + 4 + 4 + 4 + 4 + 1 + 2 + 2 + 2 + 4 + 4)
-            + self.text.capacity()
+            + self.text.heap_bytes()
             + self.kinds.heap_bytes()
             + self.statuses.heap_bytes()
             + self.sector_lists.heap_bytes()
@@ -239,10 +239,10 @@ impl Events {
 
     /// The key, title and date (as stored, re-printed) of the event at `p`.
     fn texts(&self, p: usize) -> (&str, Option<&str>, Option<&str>) {
-        let mut at = self.text_at[p] as usize;
-        let key = read_text(&self.text, &mut at).unwrap_or_default();
-        let title = read_text(&self.text, &mut at);
-        let date = read_text(&self.text, &mut at);
+        let (buf, mut at) = self.text.at(self.text_at[p]);
+        let key = read_text(buf, &mut at).unwrap_or_default();
+        let title = read_text(buf, &mut at);
+        let date = read_text(buf, &mut at);
         (key, title, date)
     }
 
@@ -266,6 +266,56 @@ impl Events {
             .into(),
         }
     }
+}
+
+/// The texts of the hits, appended in chunks of a fixed size that are never moved:
+/// one buffer grown by doubling would be copied each time, holding the old and the
+/// new copy at once at the build's peak (a hundred megabytes for a million events).
+#[derive(Default)]
+struct TextArena {
+    chunks: Vec<Vec<u8>>,
+}
+
+/// A chunk holds 2^CHUNK_BITS bytes; an address is its chunk and offset in 32 bits.
+const CHUNK_BITS: u32 = 20;
+
+impl TextArena {
+    /// Appends the texts of one item together and returns their address; none when
+    /// the arena is full (4,096 chunks).
+    fn push(&mut self, texts: &[Option<&str>]) -> Option<u32> {
+        let need: usize = texts.iter().map(|t| text_len(*t)).sum();
+        let fits = self.chunks.last().is_some_and(|c| c.capacity() - c.len() >= need);
+        if !fits {
+            if self.chunks.len() >= 1 << (32 - CHUNK_BITS) {
+                return None;
+            }
+            // An item longer than a chunk gets a chunk of its own, at offset 0.
+            self.chunks.push(Vec::with_capacity(need.max(1 << CHUNK_BITS)));
+        }
+        let chunk = self.chunks.len() - 1;
+        let out = &mut self.chunks[chunk];
+        let offset = out.len();
+        for t in texts {
+            write_text(out, *t);
+        }
+        Some(((chunk as u32) << CHUNK_BITS) | offset as u32)
+    }
+
+    /// The chunk and offset of an address from [`TextArena::push`].
+    fn at(&self, address: u32) -> (&[u8], usize) {
+        (&self.chunks[(address >> CHUNK_BITS) as usize], (address & ((1 << CHUNK_BITS) - 1)) as usize)
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.chunks.iter().map(Vec::capacity).sum()
+    }
+}
+
+/// Bytes [`write_text`] writes for `s`.
+fn text_len(s: Option<&str>) -> usize {
+    let n = s.map_or(0, |s| s.len() as u64 + 1);
+    let prefix = (64 - n.leading_zeros()).div_ceil(7).max(1) as usize;
+    prefix + s.map_or(0, str::len)
 }
 
 /// Appends an optional text: its length plus one (0 for none) as a variable-length
@@ -365,5 +415,37 @@ mod tests {
         assert_eq!(read_text(&buf, &mut at), Some(""));
         assert_eq!(read_text(&buf, &mut at), Some(long.as_str()));
         assert_eq!(at, buf.len());
+        for s in [
+            None,
+            Some(""),
+            Some("x"),
+            Some(&"y".repeat(126)[..]),
+            Some(&"z".repeat(127)[..]),
+            Some(long.as_str()),
+        ] {
+            let mut one = Vec::new();
+            write_text(&mut one, s);
+            assert_eq!(text_len(s), one.len(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn the_arena_keeps_each_item_in_one_chunk_and_gives_an_oversized_one_its_own() {
+        let mut arena = TextArena::default();
+        let line = "a".repeat(1000);
+        let big = "b".repeat(3 << CHUNK_BITS);
+        let mut addresses = Vec::new();
+        for i in 0..2_000 {
+            let text = if i == 1_500 { big.as_str() } else { line.as_str() };
+            let key = format!("k{i}");
+            addresses.push((key.clone(), text, arena.push(&[Some(&key), Some(text), None]).unwrap()));
+        }
+        assert!(arena.chunks.len() >= 3, "{} chunks", arena.chunks.len());
+        for (key, text, address) in addresses {
+            let (buf, mut at) = arena.at(address);
+            assert_eq!(read_text(buf, &mut at), Some(key.as_str()));
+            assert_eq!(read_text(buf, &mut at), Some(text));
+            assert_eq!(read_text(buf, &mut at), None);
+        }
     }
 }
