@@ -132,6 +132,19 @@ impl Event {
         }
     }
 
+    /// The entity keys (participants and places) and the source keys (evidence) the
+    /// event refers to, each sorted and without repeats.
+    pub fn referred_keys(&self) -> (Vec<String>, Vec<String>) {
+        let mut entities: Vec<String> =
+            self.participants.iter().map(|p| p.entity.clone()).chain(self.places.iter().cloned()).collect();
+        entities.sort();
+        entities.dedup();
+        let mut sources: Vec<String> = self.evidence.iter().map(|v| v.source.clone()).collect();
+        sources.sort();
+        sources.dedup();
+        (entities, sources)
+    }
+
     /// ISO codes of the states taking part, sorted and without repeats.
     pub fn countries(&self) -> Vec<&str> {
         let mut codes: Vec<&str> =

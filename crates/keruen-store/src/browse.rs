@@ -5,7 +5,7 @@
 //! `sqlite/browse.rs`. Lists are paged by an opaque cursor (the `next` of a [`Page`]),
 //! never by an offset, so that a page costs the same however deep it is.
 use crate::{EventHit, Result, SearchQuery, SourceHit};
-use keruen_model::{Annotation, ArchivalRef, Citation, EntityKind, EventType, Reference, Source};
+use keruen_model::{Annotation, ArchivalRef, Citation, EntityKind, Event, EventType, Reference, Source};
 use serde::{Deserialize, Serialize};
 
 /// One page of a list, and the cursor of the next one.
@@ -32,6 +32,18 @@ pub struct SourcePage {
     pub references: Vec<Reference>,
     /// Events (any review status) that cite it, in date order.
     pub events: Vec<EventHit>,
+}
+
+/// An event with the names of the entities and the titles of the sources it refers
+/// to ([`crate::Store::named_event`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NamedEvent {
+    /// The event, with participants, places and evidence.
+    pub event: Event,
+    /// Each participant and place that exists, once, by key (byte order).
+    pub names: Vec<EntityName>,
+    /// Each source of its evidence that exists, once, by key (byte order).
+    pub sources: Vec<SourceHit>,
 }
 
 /// An entity's key, kind and display names: enough to list it or name it.

@@ -83,17 +83,12 @@ fn named(names: &HashMap<String, keruen_store::EntityName>, id: &str, lang: Lang
 
 pub(crate) async fn load_event(st: &AppState, id: String, lang: Lang) -> ApiResult<EventDetail> {
     st.run(move |s| {
-        let e = s.event(&id)?.ok_or_else(|| ApiError::not_found(format!("no event with id `{id}`")))?;
-        let mut keys: Vec<String> =
-            e.participants.iter().map(|p| p.entity.clone()).chain(e.places.iter().cloned()).collect();
-        keys.sort();
-        keys.dedup();
-        let names: HashMap<String, _> = s.names(&keys)?.into_iter().map(|n| (n.id.clone(), n)).collect();
-        let mut src: Vec<String> = e.evidence.iter().map(|v| v.source.clone()).collect();
-        src.sort();
-        src.dedup();
+        let found =
+            s.named_event(&id)?.ok_or_else(|| ApiError::not_found(format!("no event with id `{id}`")))?;
+        let e = found.event;
+        let names: HashMap<String, _> = found.names.into_iter().map(|n| (n.id.clone(), n)).collect();
         let sources: HashMap<String, keruen_store::SourceHit> =
-            s.source_hits(&src)?.into_iter().map(|h| (h.id.clone(), h)).collect();
+            found.sources.into_iter().map(|h| (h.id.clone(), h)).collect();
         Ok(EventDetail {
             id: e.id.clone(),
             event_type: e.event_type.as_str().into(),

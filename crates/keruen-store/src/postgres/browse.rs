@@ -1,14 +1,13 @@
 //! PostgreSQL implementation of [`crate::Browse`], query for query as SQLite's.
 use super::read::{EVENT_COLUMNS, event_from_row, parse};
 use super::search::plan;
-use super::{PgStore, PgTx};
+use super::{CUSTOM_PLANS, PgStore, PgTx};
 use crate::browse::{EntityName, Page, PlaceCount, SourcePage, YearTypeCount};
 use crate::curate::review::hit;
 use crate::query::{event_cursor, parse_event_cursor};
 use crate::{Browse, EventHit, Result, SearchQuery, SourceHit, StoreError};
 use keruen_model::{Annotation, AnnotationKind, ArchivalRef, Citation, EntityKind, Reference};
 use postgres::Row;
-use postgres::types::ToSql;
 
 /// Largest page a list gives.
 const MAX_PAGE: usize = 500;
@@ -25,13 +24,7 @@ fn entity_name(r: &Row, at: usize) -> EntityName {
 
 /// Event hits of a query whose columns are `EVENT_COLUMNS, countries, sort_day`; reads
 /// one more than `limit` to know whether a next page exists.
-fn event_hits(
-    tx: &mut PgTx,
-    sql: &str,
-    params: &[&(dyn ToSql + Sync)],
-    limit: usize,
-) -> Result<Page<EventHit>> {
-    let rows = tx.query(sql, params)?;
+fn event_hits(rows: &[Row], limit: usize) -> Result<Page<EventHit>> {
     let more = rows.len() > limit;
     let mut items = Vec::new();
     let mut last = None;
@@ -64,7 +57,8 @@ fn usize_of(v: i64) -> usize {
 }
 
 fn source_page(tx: &mut PgTx, key: &str) -> Result<Option<SourcePage>> {
-    let Some(source) = super::read::source(tx, key)? else {
+    let rows = tx.query(&super::read::source_sql(), &[&key])?;
+    let Some(source) = super::read::source_from_rows(&rows)? else {
         return Ok(None);
     };
     let id: i64 = tx.query_one("SELECT id FROM sources WHERE key = $1", &[&key])?.get(0);
@@ -136,17 +130,15 @@ fn source_page(tx: &mut PgTx, key: &str) -> Result<Option<SourcePage>> {
             year: r.get(5),
         })
         .collect();
-    let events = event_hits(
-        tx,
+    let rows = tx.query(
         &format!(
             "SELECT {}, e.countries, e.sort_day FROM events e WHERE e.merged_into IS NULL
              AND e.id IN (SELECT event_id FROM evidence WHERE source_id = $1) ORDER BY e.sort_day, e.id LIMIT $2",
             event_cols()
         ),
         &[&id, &10_001i64],
-        10_000,
-    )?
-    .items;
+    )?;
+    let events = event_hits(&rows, 10_000)?.items;
     Ok(Some(SourcePage { source, annotations, archival_refs, citations, references, events }))
 }
 
@@ -209,8 +201,11 @@ impl Browse for PgStore {
         let limit = limit.clamp(1, MAX_PAGE);
         let after = cursor.map(parse_event_cursor).transpose()?;
         self.read(|tx| {
-            let Some(id) =
-                tx.query_opt("SELECT id FROM entities WHERE key = $1", &[&key])?.map(|r| r.get::<_, i64>(0))
+            // The entity's id as a value, and the events planned for it: a state takes
+            // part in a tenth of the events, a town in a few.
+            let Some(id) = tx
+                .query_opt(&format!("SELECT id, {CUSTOM_PLANS} FROM entities WHERE key = $1"), &[&key])?
+                .map(|r| r.get::<_, i64>(0))
             else {
                 return Ok(Page { items: Vec::new(), next: None });
             };
@@ -223,46 +218,37 @@ impl Browse for PgStore {
                  AND (e.sort_day, e.id) > ($2, $3) ORDER BY e.sort_day, e.id LIMIT $4",
                 event_cols()
             );
-            event_hits(tx, &sql, &[&id, &day, &after_id, &(limit as i64 + 1)], limit)
+            let rows = tx.query(&sql, &[&id, &day, &after_id, &(limit as i64 + 1)])?;
+            event_hits(&rows, limit)
         })
     }
 
     fn names(&self, keys: &[String]) -> Result<Vec<EntityName>> {
-        self.read(|tx| {
-            let mut out = Vec::with_capacity(keys.len());
-            for k in keys {
-                if let Some(r) = tx.query_opt(
-                    "SELECT key, kind, name_en, name_ru, country FROM entities WHERE key = $1",
-                    &[k],
-                )? {
-                    out.push(entity_name(&r, 0));
-                }
-            }
-            Ok(out)
-        })
+        // One statement for all: in the order of `keys`, repeats included (as SQLite's).
+        let rows = self.read_one(
+            "SELECT en.key, en.kind, en.name_en, en.name_ru, en.country
+             FROM unnest($1::text[]) WITH ORDINALITY AS k(key, n) JOIN entities en ON en.key = k.key
+             ORDER BY k.n",
+            &[&keys],
+        )?;
+        Ok(rows.iter().map(|r| entity_name(r, 0)).collect())
     }
 
     fn source_hits(&self, keys: &[String]) -> Result<Vec<SourceHit>> {
-        self.read(|tx| {
-            let mut out = Vec::with_capacity(keys.len());
-            for k in keys {
-                if let Some(r) =
-                    tx.query_opt("SELECT key, title, authors, issued FROM sources WHERE key = $1", &[k])?
-                {
-                    out.push(SourceHit {
-                        id: r.get(0),
-                        title: r.get(1),
-                        authors: r.get(2),
-                        issued: r.get(3),
-                    });
-                }
-            }
-            Ok(out)
-        })
+        let rows = self.read_one(
+            "SELECT s.key, s.title, s.authors, s.issued
+             FROM unnest($1::text[]) WITH ORDINALITY AS k(key, n) JOIN sources s ON s.key = k.key
+             ORDER BY k.n",
+            &[&keys],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| SourceHit { id: r.get(0), title: r.get(1), authors: r.get(2), issued: r.get(3) })
+            .collect())
     }
 
     fn place_counts(&self, query: &SearchQuery) -> Result<Vec<PlaceCount>> {
-        self.read(|tx| {
+        self.read_planned(|tx| {
             let planned = plan(tx, query)?;
             let sql = format!(
                 "SELECT en.key, en.kind, en.name_en, en.name_ru, en.country, en.lat, en.lon,
@@ -287,7 +273,7 @@ impl Browse for PgStore {
     }
 
     fn year_type_counts(&self, query: &SearchQuery) -> Result<Vec<YearTypeCount>> {
-        self.read(|tx| {
+        self.read_planned(|tx| {
             let planned = plan(tx, query)?;
             let sql = format!(
                 "SELECT e.year, e.type, count(*) FROM events e WHERE {} AND e.year IS NOT NULL

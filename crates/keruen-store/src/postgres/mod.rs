@@ -42,13 +42,18 @@ mod write;
 
 use crate::curate::accounts::check_actor_key;
 use crate::{
-    AuditEntry, EventScope, ImportOptions, ImportReport, IngestBundle, IngestReport, Rejected, Result,
-    SearchQuery, SearchResults, Stats, Store,
+    AuditEntry, EventScope, ImportOptions, ImportReport, IngestBundle, IngestReport, NamedEvent, Rejected,
+    Result, SearchQuery, SearchResults, Stats, Store,
 };
 use keruen_model::{Entity, Event, Record, RecordLine, Source};
 use pool::{Pool, Statements};
 use postgres::types::ToSql;
 use postgres::{IsolationLevel, Row, Statement};
+
+/// Makes the statements of the current transaction planned for their values
+/// (`SET LOCAL plan_cache_mode`), as a select-list item: it rides on a statement the
+/// transaction runs anyway, or costs one round trip.
+pub(crate) const CUSTOM_PLANS: &str = "set_config('plan_cache_mode', 'force_custom_plan', true)";
 
 /// The advisory lock every write transaction takes first (an arbitrary constant:
 /// "KRUNWRIT").
@@ -116,10 +121,21 @@ impl PgStore {
         let mut lease = self.pool.get()?;
         let pool::Conn { client, statements } = lease.conn();
         let mut tx = client.transaction()?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
+        tx.execute(&format!("SELECT pg_advisory_xact_lock($1), {CUSTOM_PLANS}"), &[&WRITE_LOCK])?;
         let out = f(&mut PgTx { tx: &mut tx, statements, resolver: None })?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// [`PgStore::read`] for statements whose best plan depends on their values: a
+    /// search's selectivity does — one state takes part in a tenth of the events,
+    /// another in a handful — and a generic plan chosen after a few calls can be a
+    /// thousand times slower. Each statement is planned for its values.
+    pub(crate) fn read_planned<T>(&self, f: impl FnOnce(&mut PgTx) -> Result<T>) -> Result<T> {
+        self.read(|tx| {
+            tx.tx.execute(&format!("SELECT {CUSTOM_PLANS}"), &[])?;
+            f(tx)
+        })
     }
 
     /// Runs `f` in a read-only REPEATABLE READ transaction: one snapshot for all its
@@ -135,6 +151,23 @@ impl PgStore {
         let out = f(&mut PgTx { tx: &mut tx, statements, resolver: None })?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Runs one read statement outside any transaction: a statement sees one snapshot
+    /// by itself, and BEGIN and COMMIT would be two more round trips for each of the
+    /// several reads behind one page (the event, its names, its sources, its history).
+    pub(crate) fn read_one(&self, sql: &str, params: &Params) -> Result<Vec<Row>> {
+        let mut lease = self.pool.get()?;
+        let pool::Conn { client, statements } = lease.conn();
+        let st = match statements.get(sql) {
+            Some(st) => st,
+            None => {
+                let st = client.prepare(sql)?;
+                statements.put(sql, st.clone());
+                st
+            }
+        };
+        Ok(client.query(&st, params)?)
     }
 
     /// Runs `f` on a connection outside any transaction of ours (touching a token
@@ -242,19 +275,23 @@ impl Store for PgStore {
     }
 
     fn event(&self, key: &str) -> Result<Option<Event>> {
-        self.read(|tx| read::event(tx, key))
+        read::event_from_rows(&self.read_one(&read::event_sql(), &[&key])?)
+    }
+
+    fn named_event(&self, key: &str) -> Result<Option<NamedEvent>> {
+        read::named_event_from_rows(&self.read_one(&read::named_event_sql(), &[&key])?)
     }
 
     fn entity(&self, key: &str) -> Result<Option<Entity>> {
-        self.read(|tx| read::entity(tx, key))
+        read::entity_from_rows(&self.read_one(read::ENTITY_SQL, &[&key])?)
     }
 
     fn source(&self, key: &str) -> Result<Option<Source>> {
-        self.read(|tx| read::source(tx, key))
+        read::source_from_rows(&self.read_one(&read::source_sql(), &[&key])?)
     }
 
     fn search(&self, query: &SearchQuery) -> Result<SearchResults> {
-        self.read(|tx| search::search(tx, query))
+        self.read_planned(|tx| search::search(tx, query))
     }
 
     fn export(&self, sink: &mut dyn FnMut(Record) -> Result<()>) -> Result<()> {
@@ -274,12 +311,31 @@ impl Store for PgStore {
     }
 
     fn history(&self, item: &str) -> Result<Vec<AuditEntry>> {
-        self.read(|tx| read::history(tx, item))
+        Ok(read::history_from_rows(&self.read_one(&read::history_sql(), &[&item])?))
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::{PgStore, scratch};
+
+    /// Reads by key keep PostgreSQL's plan cache; searches, curation reads and writes
+    /// plan each statement for its values, and say so only inside their transaction.
+    #[test]
+    fn point_reads_reuse_plans_and_value_dependent_transactions_plan_per_call() {
+        let Some(server) = scratch::server() else { return };
+        let db = scratch::ScratchDb::create(&server, "keruen_test_plans").unwrap();
+        let store = PgStore::create(&db.url).unwrap();
+        let mode = |rows: Vec<postgres::Row>| rows[0].get::<_, String>(0);
+        let setting = "SELECT current_setting('plan_cache_mode')";
+        assert_eq!(mode(store.read_one(setting, &[]).unwrap()), "auto");
+        assert_eq!(store.read(|tx| Ok(mode(tx.query(setting, &[])?))).unwrap(), "auto");
+        assert_eq!(store.read_planned(|tx| Ok(mode(tx.query(setting, &[])?))).unwrap(), "force_custom_plan");
+        assert_eq!(store.write(|tx| Ok(mode(tx.query(setting, &[])?))).unwrap(), "force_custom_plan");
+        // SET LOCAL ends with its transaction: the pooled connection is back to auto.
+        assert_eq!(mode(store.read_one(setting, &[]).unwrap()), "auto");
+    }
+
     #[test]
     fn passwords_are_left_out_of_urls_shown() {
         assert_eq!(super::redact("postgres://k:s3cret@db.example/keruen"), "postgres://k@db.example/keruen");

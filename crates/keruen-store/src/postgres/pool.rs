@@ -96,13 +96,13 @@ impl Pool {
     }
 }
 
-/// A new connection. Prepared statements are planned for the values of each call
-/// (`force_custom_plan`): a search's selectivity depends on its values — one state
-/// takes part in a tenth of the events, another in a handful — and a generic plan
-/// chosen after a few calls can be a thousand times slower.
+/// A new connection, with PostgreSQL's own choice between generic and custom plans
+/// (`auto`): a read by key has one good plan, and planning it again on every call
+/// would cost more than running it. Transactions whose statements depend on their
+/// values ask for custom plans themselves ([`super::PgStore::read_planned`], writes).
 fn connect(config: &postgres::Config) -> std::result::Result<Client, postgres::Error> {
     let mut client = config.connect(NoTls)?;
-    client.batch_execute("SET plan_cache_mode = force_custom_plan")?;
+    client.batch_execute("SET plan_cache_mode = auto")?;
     Ok(client)
 }
 

@@ -1,7 +1,7 @@
 //! Reads: one item by key, the whole export stream, counts, history.
 use super::PgTx;
-use crate::{AuditEntry, EventScope, Facet, Result, Stats, StoreError};
-use keruen_model::{Claim, Entity, Event, Evidence, Participant, Record, Source};
+use crate::{AuditEntry, EntityName, EventScope, Facet, NamedEvent, Result, SourceHit, Stats, StoreError};
+use keruen_model::{Claim, Entity, EntityKind, Event, Evidence, Participant, Record, Source};
 use postgres::Row;
 use std::collections::HashMap;
 
@@ -39,69 +39,138 @@ pub(crate) const EVIDENCE_COLUMNS: &str =
 
 /// Evidence of `source` from a row whose columns from `at` on are [`EVIDENCE_COLUMNS`].
 pub(crate) fn evidence_from_row(r: &Row, at: usize, source: String) -> Result<Evidence> {
-    let claim: Option<Claim> =
-        r.get::<_, Option<String>>(at + 7).map(|c| serde_json::from_str(&c)).transpose()?;
+    evidence_of((
+        source,
+        r.get(at),
+        r.get(at + 1),
+        r.get(at + 2),
+        r.get(at + 3),
+        r.get(at + 4),
+        r.get(at + 5),
+        r.get(at + 6),
+        r.get(at + 7),
+    ))
+}
+
+/// One piece of evidence as stored: the source key, then the columns of
+/// [`EVIDENCE_COLUMNS`] (the claim as JSON text).
+type EvidenceParts =
+    (String, Option<i64>, Option<i64>, Option<String>, Option<String>, String, f64, String, Option<String>);
+
+fn evidence_of(parts: EvidenceParts) -> Result<Evidence> {
+    let (source, start, end, quote, page, asserted_by, confidence, status, claim) = parts;
     let pos = |v: Option<i64>| v.map(|v| u32::try_from(v).map_err(corrupt)).transpose();
+    let claim: Option<Claim> = claim.map(|c| serde_json::from_str(&c)).transpose()?;
     Ok(Evidence {
         source,
-        start: pos(r.get(at))?,
-        end: pos(r.get(at + 1))?,
-        quote: r.get(at + 2),
-        page: r.get(at + 3),
-        asserted_by: r.get(at + 4),
-        confidence: r.get::<_, f64>(at + 5) as f32,
-        status: parse(r.get(at + 6))?,
+        start: pos(start)?,
+        end: pos(end)?,
+        quote,
+        page,
+        asserted_by,
+        confidence: confidence as f32,
+        status: parse(&status)?,
         claim,
     })
 }
 
-/// Fills participants, places and evidence of the event with row id `id`.
-pub(crate) fn complete_event(tx: &mut PgTx, id: i64, e: &mut Event) -> Result<()> {
-    e.participants = tx
-        .query(
-            "SELECT en.key, p.role FROM participants p JOIN entities en ON en.id = p.entity_id
-             WHERE p.event_id = $1 ORDER BY p.position",
-            &[&id],
-        )?
-        .iter()
-        .map(|r| Ok(Participant { entity: r.get(0), role: parse(r.get(1))? }))
+/// Participants, places and evidence of the event `e` of the enclosing query, as three
+/// JSON arrays in position order (NULL when there are none): one statement reads an
+/// event whole, where a query per list would cost a round trip each.
+const EVENT_PARTS: &str = "(SELECT json_agg(json_build_array(en.key, p.role) ORDER BY p.position)::text
+       FROM participants p JOIN entities en ON en.id = p.entity_id WHERE p.event_id = e.id),
+     (SELECT json_agg(en.key ORDER BY p.position)::text
+       FROM event_places p JOIN entities en ON en.id = p.entity_id WHERE p.event_id = e.id),
+     (SELECT json_agg(json_build_array(s.key, v.start, v.\"end\", v.quote, v.page, v.asserted_by,
+                                       v.confidence, v.status, v.claim) ORDER BY v.position)::text
+       FROM evidence v JOIN sources s ON s.id = v.source_id WHERE v.event_id = e.id)";
+
+/// A JSON array of [`EVENT_PARTS`]; none when NULL.
+fn parts<T: serde::de::DeserializeOwned>(r: &Row, at: usize) -> Result<Vec<T>> {
+    match r.get::<_, Option<&str>>(at) {
+        None => Ok(Vec::new()),
+        Some(json) => serde_json::from_str(json).map_err(|e| corrupt(format!("event parts: {e}"))),
+    }
+}
+
+/// Fills participants, places and evidence from a row whose columns from `at` on
+/// are [`EVENT_PARTS`].
+fn event_parts(r: &Row, at: usize, e: &mut Event) -> Result<()> {
+    e.participants = parts::<(String, String)>(r, at)?
+        .into_iter()
+        .map(|(entity, role)| Ok(Participant { entity, role: parse(&role)? }))
         .collect::<Result<_>>()?;
-    e.places = tx
-        .query(
-            "SELECT en.key FROM event_places p JOIN entities en ON en.id = p.entity_id
-             WHERE p.event_id = $1 ORDER BY p.position",
-            &[&id],
-        )?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    e.evidence = tx
-        .query(
-            &format!(
-                "SELECT s.key, {EVIDENCE_COLUMNS} FROM evidence v JOIN sources s ON s.id = v.source_id
-                 WHERE v.event_id = $1 ORDER BY v.position"
-            ),
-            &[&id],
-        )?
-        .iter()
-        .map(|r| evidence_from_row(r, 1, r.get(0)))
-        .collect::<Result<_>>()?;
+    e.places = parts(r, at + 1)?;
+    e.evidence = parts::<EvidenceParts>(r, at + 2)?.into_iter().map(evidence_of).collect::<Result<_>>()?;
     Ok(())
 }
 
-pub(crate) fn event(tx: &mut PgTx, key: &str) -> Result<Option<Event>> {
-    let Some(r) = tx.query_opt(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE key = $1"), &[&key])?
-    else {
-        return Ok(None);
-    };
-    let (id, mut e) = event_from_row(&r)?;
-    complete_event(tx, id, &mut e)?;
+/// Fills participants, places and evidence of the event with row id `id`.
+pub(crate) fn complete_event(tx: &mut PgTx, id: i64, e: &mut Event) -> Result<()> {
+    let r = tx.query_one(&format!("SELECT {EVENT_PARTS} FROM events e WHERE e.id = $1"), &[&id])?;
+    event_parts(&r, 0, e)
+}
+
+/// The names and sources an event refers to, after [`EVENT_PARTS`] (for
+/// [`crate::Store::named_event`]); keys in byte order, as Rust sorts them.
+const EVENT_NAMES: &str = "(SELECT json_agg(json_build_array(en.key, en.kind, en.name_en, en.name_ru, en.country)
+                                ORDER BY en.key COLLATE \"C\")::text
+       FROM entities en WHERE en.id IN (SELECT entity_id FROM participants WHERE event_id = e.id
+                                        UNION SELECT entity_id FROM event_places WHERE event_id = e.id)),
+     (SELECT json_agg(json_build_array(s.key, s.title, s.authors, s.issued) ORDER BY s.key COLLATE \"C\")::text
+       FROM sources s WHERE s.id IN (SELECT source_id FROM evidence WHERE event_id = e.id))";
+
+/// The statement that reads one event, its names and its sources by key.
+pub(crate) fn named_event_sql() -> String {
+    format!("{}, {EVENT_NAMES} FROM events e WHERE e.key = $1", event_select())
+}
+
+/// The event of the rows of [`named_event_sql`], with its names and sources.
+pub(crate) fn named_event_from_rows(rows: &[Row]) -> Result<Option<NamedEvent>> {
+    let Some(r) = rows.first() else { return Ok(None) };
+    let (_, mut event) = event_from_row(r)?;
+    event_parts(r, 9, &mut event)?;
+    let names = parts::<(String, String, String, String, Option<String>)>(r, 12)?
+        .into_iter()
+        .map(|(id, kind, name_en, name_ru, country)| EntityName {
+            id,
+            kind: kind.parse().unwrap_or(EntityKind::Place),
+            name_en,
+            name_ru,
+            country,
+        })
+        .collect();
+    let sources = parts::<(String, String, Option<String>, Option<String>)>(r, 13)?
+        .into_iter()
+        .map(|(id, title, authors, issued)| SourceHit { id, title, authors, issued })
+        .collect();
+    Ok(Some(NamedEvent { event, names, sources }))
+}
+
+/// `SELECT` with the columns of an event and its [`EVENT_PARTS`].
+fn event_select() -> String {
+    let columns = EVENT_COLUMNS.split(", ").map(|c| format!("e.{c}")).collect::<Vec<_>>().join(", ");
+    format!("SELECT {columns}, {EVENT_PARTS}")
+}
+
+/// The statement that reads one event whole by key (see [`event_from_rows`]).
+pub(crate) fn event_sql() -> String {
+    format!("{} FROM events e WHERE e.key = $1", event_select())
+}
+
+/// The event of the rows of [`event_sql`].
+pub(crate) fn event_from_rows(rows: &[Row]) -> Result<Option<Event>> {
+    let Some(r) = rows.first() else { return Ok(None) };
+    let (_, mut e) = event_from_row(r)?;
+    event_parts(r, 9, &mut e)?;
     Ok(Some(e))
 }
 
-pub(crate) fn entity(tx: &mut PgTx, key: &str) -> Result<Option<Entity>> {
-    let r = tx.query_opt("SELECT record FROM entities WHERE key = $1", &[&key])?;
-    Ok(r.map(|r| serde_json::from_str(r.get(0))).transpose()?)
+pub(crate) const ENTITY_SQL: &str = "SELECT record FROM entities WHERE key = $1";
+
+/// The entity of the rows of [`ENTITY_SQL`].
+pub(crate) fn entity_from_rows(rows: &[Row]) -> Result<Option<Entity>> {
+    Ok(rows.first().map(|r| serde_json::from_str(r.get(0))).transpose()?)
 }
 
 const SOURCE_COLUMNS: &str = "key, sha256, csl, text";
@@ -114,9 +183,13 @@ fn source_from_row(r: &Row) -> Result<Source> {
     Ok(s)
 }
 
-pub(crate) fn source(tx: &mut PgTx, key: &str) -> Result<Option<Source>> {
-    let r = tx.query_opt(&format!("SELECT {SOURCE_COLUMNS} FROM sources WHERE key = $1"), &[&key])?;
-    r.map(|r| source_from_row(&r)).transpose()
+pub(crate) fn source_sql() -> String {
+    format!("SELECT {SOURCE_COLUMNS} FROM sources WHERE key = $1")
+}
+
+/// The source of the rows of [`source_sql`].
+pub(crate) fn source_from_rows(rows: &[Row]) -> Result<Option<Source>> {
+    rows.first().map(source_from_row).transpose()
 }
 
 fn keys(tx: &mut PgTx, table: &str) -> Result<HashMap<i64, String>> {
@@ -292,12 +365,15 @@ pub(crate) fn audit_from_row(r: &Row) -> AuditEntry {
     }
 }
 
-pub(crate) fn history(tx: &mut PgTx, item: &str) -> Result<Vec<AuditEntry>> {
-    let rows =
-        tx.query(&format!("SELECT {AUDIT_COLUMNS} FROM audit WHERE item = $1 ORDER BY id"), &[&item])?;
+pub(crate) fn history_sql() -> String {
+    format!("SELECT {AUDIT_COLUMNS} FROM audit WHERE item = $1 ORDER BY id")
+}
+
+/// The redacted entries of the rows of [`history_sql`].
+pub(crate) fn history_from_rows(rows: &[Row]) -> Vec<AuditEntry> {
     let mut entries: Vec<AuditEntry> = rows.iter().map(audit_from_row).collect();
     entries.iter_mut().for_each(AuditEntry::redact);
-    Ok(entries)
+    entries
 }
 
 /// Streams the whole log after entry `after`, unredacted.

@@ -21,7 +21,8 @@ const MAX_QUEUE: usize = 500;
 
 impl Backend for PgStore {
     fn read_txn<T>(&self, f: impl FnOnce(&mut dyn Txn) -> Result<T>) -> Result<T> {
-        self.read(|tx| f(tx))
+        // The review queue and the duplicate finder filter by values.
+        self.read_planned(|tx| f(tx))
     }
 
     fn write_txn<T>(&self, f: impl FnOnce(&mut dyn Txn) -> Result<T>) -> Result<T> {

@@ -96,6 +96,7 @@ macro_rules! suite {
     ($factory:path) => {
         $crate::suite!(@tests $factory;
             store::events_read_back_exactly_as_written,
+            store::names_and_source_hits_follow_the_keys_asked_for,
             store::importing_twice_adds_nothing_and_a_changed_record_is_refused,
             store::a_failed_import_writes_nothing,
             store::skip_invalid_imports_the_rest,

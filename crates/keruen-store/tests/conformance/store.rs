@@ -135,6 +135,56 @@ pub fn events_read_back_exactly_as_written(f: &Factory) {
         ev("e1", EventType::Festival, "1995-05", &["KZ", "TJ"], &["place:khujand"], ReviewStatus::Accepted)
     );
     assert!(store.event("nope").unwrap().is_none());
+
+    // Roles, places and evidence keep their order and every field.
+    let mut full =
+        ev("e9", EventType::Agreement, "2004-06-17", &["UZ", "KZ", "TJ"], &[], ReviewStatus::Candidate);
+    full.participants[0].role = Role::Host;
+    full.participants[2].role = Role::Signatory;
+    full.places = vec!["TJ".into(), "place:khujand".into()];
+    let mut second = Evidence::new("src-a", "keruen-extract/1.0");
+    second.start = Some(120);
+    second.end = Some(187);
+    second.quote = Some("«signed» in \"Khujand\"\n".into());
+    second.confidence = 0.625;
+    second.claim = Some(keruen_model::Claim {
+        date: Some("2004-06".parse().unwrap()),
+        countries: vec!["UZ".into()],
+        ..Default::default()
+    });
+    full.evidence.push(second);
+    import(store, vec![Record::Event(full.clone())]).unwrap();
+    assert_eq!(store.event("e9").unwrap().unwrap(), full);
+
+    // With its names and sources: each once, by key, whichever way the backend reads them.
+    let named = store.named_event("e9").unwrap().unwrap();
+    assert_eq!(named.event, full);
+    let keys: Vec<&str> = named.names.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(keys, ["KZ", "TJ", "UZ", "place:khujand"]);
+    assert_eq!(named.names, store.names(&full.referred_keys().0).unwrap());
+    assert_eq!(named.sources, store.source_hits(&["src-a".into()]).unwrap());
+    assert!(store.named_event("nope").unwrap().is_none());
+}
+
+pub fn names_and_source_hits_follow_the_keys_asked_for(f: &Factory) {
+    let Some(db) = seeded(f) else { return };
+    let store = db.store();
+    sample(store);
+    let keys: Vec<String> = ["UZ", "nope", "place:khujand", "UZ"].iter().map(|k| k.to_string()).collect();
+    let names: Vec<(String, String, String)> =
+        store.names(&keys).unwrap().into_iter().map(|n| (n.id, n.name_en, n.name_ru)).collect();
+    let expected = [
+        ("UZ", "Uzbekistan", "Узбекистан"),
+        ("place:khujand", "Khujand", "Худжанд"),
+        ("UZ", "Uzbekistan", "Узбекистан"),
+    ]
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()));
+    assert_eq!(names, expected);
+    assert!(store.names(&[]).unwrap().is_empty());
+    let hits = store.source_hits(&["nope".into(), "src-a".into()]).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!((hits[0].id.as_str(), hits[0].title.as_str()), ("src-a", "A chronicle"));
+    assert!(store.entity_events("nope", true, None, 10).unwrap().items.is_empty());
 }
 
 pub fn importing_twice_adds_nothing_and_a_changed_record_is_refused(f: &Factory) {
