@@ -347,3 +347,47 @@ fn a_read_only_connection_serves_every_read() {
         replica.event("ev-0000").unwrap().unwrap().review
     );
 }
+
+/// Batches large enough to look their keys up through the unique indexes (seq scans
+/// ruled out for the lookup): a re-import finds every event already stored, and a
+/// changed one is refused with its line.
+#[test]
+fn large_batches_find_stored_events_by_key() {
+    let Some(server) = server() else { return };
+    let db = ScratchDb::create(&server, "keruen_test").unwrap();
+    let pg = PgStore::create(&db.url).unwrap();
+    pg.seed_gazetteer(&reference()).unwrap();
+    let events = |changed: Option<usize>| -> Vec<Record> {
+        let mut out = vec![Record::Source({
+            let mut s = Source::from_text("Chronicle", "Text of the chronicle");
+            s.id = "src-big".into();
+            s
+        })];
+        for i in 0..2_500 {
+            let mut e = Event::new(format!("big-{i:05}"), EventType::Festival, Some("2001".parse().unwrap()));
+            e.title = Some(if changed == Some(i) { "Changed".into() } else { format!("Festival {i}") });
+            e.participants = vec![Participant::new("KZ", Role::Participant)];
+            out.push(Record::Event(e));
+        }
+        out
+    };
+    let import = |records: Vec<Record>, bulk: bool| {
+        let mut lines = records.into_iter().enumerate().map(|(i, r)| RecordLine {
+            line: i + 1,
+            record: Ok(r),
+            raw: String::new(),
+        });
+        pg.import(&mut lines, &ImportOptions { bulk, ..ImportOptions::default() }, &mut |_| {})
+    };
+    assert_eq!(import(events(None), true).unwrap().events, 2_500);
+    let again = import(events(None), false).unwrap();
+    assert_eq!((again.events, again.unchanged), (0, 2_501));
+    match import(events(Some(1_234)), false) {
+        Err(StoreError::Invalid { line, message }) => {
+            assert_eq!(line, 1_236);
+            assert!(message.contains("big-01234") && message.contains("different content"), "{message}");
+        }
+        other => panic!("a changed event must be refused: {other:?}"),
+    }
+    assert_eq!(pg.stats().unwrap().events, 2_500);
+}
