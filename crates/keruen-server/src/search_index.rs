@@ -9,7 +9,7 @@
 //! store until it is done; rebuilds follow each other at most every
 //! `Config::search_index_interval`, so that a curator accepting candidates one by one
 //! does not keep a core busy rebuilding. While a rebuild runs the old and the new
-//! index are both in memory (about 150 MB each for a million events).
+//! index are both in memory (about 125 MB each for a million events).
 use keruen_store::{EventHit, Page, Result, SearchIndex, SearchQuery, SearchResults, Store};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};

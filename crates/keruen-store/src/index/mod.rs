@@ -8,7 +8,7 @@
 //! **Why.** A facet count has to look at every matching event, and in SQL each
 //! matching event is a B-tree lookup (SQLite) or a heap fetch (PostgreSQL). Kept as
 //! columns in memory, in the order search results are shown, an event costs a few
-//! array reads; a million fit in about 150 MB.
+//! array reads; a million fit in about 125 MB.
 //!
 //! **What it holds.** The events in `(sort_day, id)` order, with compact columns
 //! (type, status, review, merged, date bounds, year, the sets of sectors and of
