@@ -29,12 +29,15 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-createdb_() { psql -q "$server" -c "CREATE DATABASE $1" >/dev/null; made+=("$1"); echo "$base/$1"; }
+# Creates database $1 and remembers it for the clean-up; its URL is "$base/$1". (Not
+# called as $(…): a subshell's `made+=` would be lost, and the database left behind.)
+createdb_() { psql -q "$server" -c "CREATE DATABASE $1" >/dev/null; made+=("$1"); }
 
 if [[ $# -ge 1 ]]; then
   source_url=$1
 else
-  source_url=$(createdb_ "keruen_backup_src_$suffix")
+  createdb_ "keruen_backup_src_$suffix"
+  source_url="$base/keruen_backup_src_$suffix"
   log "building a database with data: $source_url"
   "$k" --db "$source_url" import data/demo/events.jsonl >/dev/null
   "$k" --db "$source_url" ingest tests/data/corpus >/dev/null
@@ -50,7 +53,8 @@ start=$(date +%s.%N)
 pg_dump --format=custom --no-owner --file="$work/keruen.dump" "$source_url"
 log "backup: $(du -h "$work/keruen.dump" | cut -f1) in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s"
 
-restored=$(createdb_ "keruen_backup_restored_$suffix")
+createdb_ "keruen_backup_restored_$suffix"
+restored="$base/keruen_backup_restored_$suffix"
 log "restoring into a fresh database: $restored"
 start=$(date +%s.%N)
 pg_restore --no-owner --exit-on-error --dbname="$restored" "$work/keruen.dump"
