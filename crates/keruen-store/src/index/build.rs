@@ -4,8 +4,8 @@
 use super::sets::Postings;
 use super::words::WordsBuilder;
 use super::{
-    ACCEPTED, CANDIDATE, DATED, Entities, Events, Interned, Lists, MERGED, NO_YEAR, REJECTED, REVIEW_SHIFT,
-    SearchIndex, Sources, TextArena,
+    ACCEPTED, CANDIDATE, DATED, Entities, Events, MERGED, NO_YEAR, REJECTED, REVIEW_SHIFT, SearchIndex,
+    Sources,
 };
 use crate::columns::{event_body, source_body};
 use crate::tables::{Cell, TABLES, Table};
@@ -58,26 +58,27 @@ impl Columns {
     }
 }
 
-/// The columns of the events as read, in insertion (row id) order; each is put in
-/// result order one at a time, so that at most one column is held twice.
-#[derive(Default)]
-struct ReadColumns {
-    id: Vec<u32>,
-    sort_day: Vec<i32>,
-    date_lo: Vec<i32>,
-    date_hi: Vec<i32>,
-    year: Vec<i32>,
-    flags: Vec<u8>,
-    kind: Vec<u16>,
-    status: Vec<u16>,
-    sectors: Vec<u16>,
-    countries: Vec<u32>,
-    text_at: Vec<u32>,
+/// `column` in the order `order` gives (the read positions, in result order); the
+/// column as read is dropped before the next is reordered, so that at most one is
+/// held twice.
+fn reorder<T: Copy>(column: &mut Vec<T>, order: &[u32]) {
+    let read = std::mem::take(column);
+    *column = order.iter().map(|&i| read[i as usize]).collect();
 }
 
-/// `column` in the order `order` gives (the read positions, in result order).
-fn reorder<T: Copy>(column: Vec<T>, order: &[u32]) -> Vec<T> {
-    order.iter().map(|&i| column[i as usize]).collect()
+/// Puts the columns of events read in row id order into result order.
+fn put_in_order(e: &mut Events, order: &[u32]) {
+    reorder(&mut e.row_id, order);
+    reorder(&mut e.sort_day, order);
+    reorder(&mut e.date_lo, order);
+    reorder(&mut e.date_hi, order);
+    reorder(&mut e.year, order);
+    reorder(&mut e.flags, order);
+    reorder(&mut e.kind, order);
+    reorder(&mut e.status, order);
+    reorder(&mut e.sectors, order);
+    reorder(&mut e.countries, order);
+    reorder(&mut e.text_at, order);
 }
 
 pub(super) fn build(store: &dyn Store) -> Result<SearchIndex> {
@@ -86,14 +87,8 @@ pub(super) fn build(store: &dyn Store) -> Result<SearchIndex> {
     let generation = store.generation()?;
     let (mut entities, entity_of) = read_entities(store)?;
 
-    let mut rows = ReadColumns::default();
-    let mut shown_text = TextArena::default();
-    let mut kinds = Interned::default();
-    let mut kinds_parsed = Vec::new();
-    let mut statuses = Interned::default();
-    let mut statuses_parsed = Vec::new();
-    let mut sector_lists = Lists::default();
-    let mut country_lists = Lists::default();
+    // Filled in row id order as read, then put in result order.
+    let mut events = Events::default();
     let mut words = WordsBuilder::default();
     {
         let c = Columns::of("events");
@@ -106,25 +101,26 @@ pub(super) fn build(store: &dyn Store) -> Result<SearchIndex> {
         store.dump(c.0, &mut |cells| {
             let id: u32 = small(int(&cells[id_c], "events.id")?.unwrap_or(-1), "events.id")?;
             let kind_s = text(&cells[type_c], "type")?.unwrap_or_default();
-            let kind = kinds.id(kind_s);
-            if kind as usize == kinds_parsed.len() {
-                kinds_parsed.push(kind_s.parse::<EventType>().map_err(refuse)?);
+            let kind = events.kinds.id(kind_s);
+            if kind as usize == events.kinds_parsed.len() {
+                events.kinds_parsed.push(kind_s.parse::<EventType>().map_err(refuse)?);
             }
             let status_s = text(&cells[status_c], "status")?.unwrap_or_default();
-            let status = statuses.id(status_s);
-            if status as usize == statuses_parsed.len() {
-                statuses_parsed.push(status_s.parse::<EventStatus>().map_err(refuse)?);
+            let status = events.statuses.id(status_s);
+            if status as usize == events.statuses_parsed.len() {
+                events.statuses_parsed.push(status_s.parse::<EventStatus>().map_err(refuse)?);
             }
             let sectors_s = text(&cells[sectors_c], "sectors")?.unwrap_or_default();
-            let known = sector_lists.members.len();
-            let sectors = sector_lists.id(sectors_s);
-            if sector_lists.members.len() > known {
+            let known = events.sector_lists.members.len();
+            let sectors = events.sector_lists.id(sectors_s);
+            if events.sector_lists.members.len() > known {
                 // A row SQL search shows parses its sectors, and fails on a bad one.
                 for s in sectors_s.split(',').filter(|s| !s.is_empty()) {
                     s.parse::<Sector>().map_err(refuse)?;
                 }
             }
-            let countries = country_lists.id(text(&cells[countries_c], "countries")?.unwrap_or_default());
+            let countries =
+                events.country_lists.id(text(&cells[countries_c], "countries")?.unwrap_or_default());
             let review = match text(&cells[review_c], "review")? {
                 Some("accepted") => ACCEPTED,
                 Some("candidate") => CANDIDATE,
@@ -141,76 +137,43 @@ pub(super) fn build(store: &dyn Store) -> Result<SearchIndex> {
                 flags |= MERGED;
             }
             let title = text(&cells[title_c], "title")?;
-            let text_at = shown_text
+            let text_at = events
+                .text
                 .push(&[text(&cells[key_c], "key")?, title, shown.as_deref()])
                 .ok_or_else(|| refuse("the text of the events is over 4 GB"))?;
-            words.add(rows.id.len() as u32, &event_body(kind_s, title, text(&cells[desc_c], "description")?));
-            rows.id.push(id);
-            rows.sort_day.push(small(int(&cells[sort_c], "sort_day")?.unwrap_or(i64::MIN), "sort_day")?);
-            rows.date_lo.push(small(int(&cells[lo_c], "date_lo")?.unwrap_or(i32::MIN.into()), "date_lo")?);
-            rows.date_hi.push(small(int(&cells[hi_c], "date_hi")?.unwrap_or(i32::MAX.into()), "date_hi")?);
-            rows.year.push(small(int(&cells[year_c], "year")?.unwrap_or(NO_YEAR.into()), "year")?);
-            rows.flags.push(flags);
-            rows.kind.push(small(kind.into(), "types")?);
-            rows.status.push(small(status.into(), "statuses")?);
-            rows.sectors.push(small(sectors.into(), "sets of sectors")?);
-            rows.countries.push(countries);
-            rows.text_at.push(text_at);
+            words.add(
+                events.row_id.len() as u32,
+                &event_body(kind_s, title, text(&cells[desc_c], "description")?),
+            );
+            events.row_id.push(id);
+            events.sort_day.push(small(int(&cells[sort_c], "sort_day")?.unwrap_or(i64::MIN), "sort_day")?);
+            events.date_lo.push(small(int(&cells[lo_c], "date_lo")?.unwrap_or(i32::MIN.into()), "date_lo")?);
+            events.date_hi.push(small(int(&cells[hi_c], "date_hi")?.unwrap_or(i32::MAX.into()), "date_hi")?);
+            events.year.push(small(int(&cells[year_c], "year")?.unwrap_or(NO_YEAR.into()), "year")?);
+            events.flags.push(flags);
+            events.kind.push(small(kind.into(), "types")?);
+            events.status.push(small(status.into(), "statuses")?);
+            events.sectors.push(small(sectors.into(), "sets of sectors")?);
+            events.countries.push(countries);
+            events.text_at.push(text_at);
             Ok(())
         })?;
     }
-    let n = rows.id.len();
-    if rows.id.windows(2).any(|w| w[0] >= w[1]) {
+    let n = events.row_id.len();
+    if events.row_id.windows(2).any(|w| w[0] >= w[1]) {
         return Err(refuse("events are not listed in id order"));
     }
+    events.n = n;
     // Position = rank in (sort_day, id) order; `position[i]` of the i-th row read.
     let mut order: Vec<u32> = (0..n as u32).collect();
-    order.sort_unstable_by_key(|&i| (rows.sort_day[i as usize], rows.id[i as usize]));
+    order.sort_unstable_by_key(|&i| (events.sort_day[i as usize], events.row_id[i as usize]));
     let mut position = vec![0u32; n];
     for (p, &i) in order.iter().enumerate() {
         position[i as usize] = p as u32;
     }
-    let ReadColumns {
-        id,
-        sort_day,
-        date_lo,
-        date_hi,
-        year,
-        flags,
-        kind,
-        status,
-        sectors,
-        countries,
-        text_at,
-    } = rows;
-    let mut events = Events {
-        n,
-        row_id: reorder(id.clone(), &order),
-        sort_day: reorder(sort_day, &order),
-        date_lo: reorder(date_lo, &order),
-        date_hi: reorder(date_hi, &order),
-        year: reorder(year, &order),
-        flags: reorder(flags, &order),
-        kind: reorder(kind, &order),
-        status: reorder(status, &order),
-        sectors: reorder(sectors, &order),
-        countries: reorder(countries, &order),
-        text_at: reorder(text_at, &order),
-        text: shown_text,
-        kinds,
-        kinds_parsed,
-        statuses,
-        statuses_parsed,
-        sector_lists,
-        country_lists,
-        by_kind: Vec::new(),
-        wide: Vec::new(),
-        max_span: 0,
-        min_year: 0,
-        years: 0,
-    };
     // The row ids in read (ascending) order, to find an event's position by id.
-    let ids = id;
+    let ids = events.row_id.clone();
+    put_in_order(&mut events, &order);
     drop(order);
     finish_events(&mut events)?;
 

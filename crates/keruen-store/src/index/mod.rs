@@ -184,6 +184,7 @@ impl Lists {
 }
 
 /// The events, in `(sort_day, id)` order: position `p` is the `p`-th in that order.
+#[derive(Default)]
 struct Events {
     n: usize,
     row_id: Vec<u32>,

@@ -1,5 +1,5 @@
 //! PostgreSQL implementation of [`crate::Browse`], query for query as SQLite's.
-use super::read::{EVENT_COLUMNS, event_from_row, parse};
+use super::read::{event_cols, event_from_row, parse};
 use super::search::plan;
 use super::{CUSTOM_PLANS, PgStore, PgTx};
 use crate::browse::{EntityName, Page, PlaceCount, SourcePage, YearTypeCount};
@@ -37,10 +37,6 @@ fn event_hits(rows: &[Row], limit: usize) -> Result<Page<EventHit>> {
     Ok(Page { items, next })
 }
 
-fn event_cols() -> String {
-    EVENT_COLUMNS.split(", ").map(|c| format!("e.{c}")).collect::<Vec<_>>().join(", ")
-}
-
 /// A cursor of `sources_list` or `entities_list`: the last row id shown.
 fn row_cursor(cursor: Option<&str>) -> Result<i64> {
     match cursor {
@@ -57,7 +53,7 @@ fn usize_of(v: i64) -> usize {
 }
 
 fn source_page(tx: &mut PgTx, key: &str) -> Result<Option<SourcePage>> {
-    let rows = tx.query(&super::read::source_sql(), &[&key])?;
+    let rows = tx.query(&super::read::SOURCE_SQL, &[&key])?;
     let Some(source) = super::read::source_from_rows(&rows)? else {
         return Ok(None);
     };

@@ -159,14 +159,7 @@ impl PgStore {
     pub(crate) fn read_one(&self, sql: &str, params: &Params) -> Result<Vec<Row>> {
         let mut lease = self.pool.get()?;
         let pool::Conn { client, statements } = lease.conn();
-        let st = match statements.get(sql) {
-            Some(st) => st,
-            None => {
-                let st = client.prepare(sql)?;
-                statements.put(sql, st.clone());
-                st
-            }
-        };
+        let st = statements.get_or_prepare(sql, |sql| client.prepare(sql))?;
         Ok(client.query(&st, params)?)
     }
 
@@ -202,12 +195,8 @@ pub(crate) struct PgTx<'a, 'c> {
 impl PgTx<'_, '_> {
     /// The prepared statement of `sql`, prepared once per connection.
     pub(crate) fn prepared(&mut self, sql: &str) -> Result<Statement> {
-        if let Some(st) = self.statements.get(sql) {
-            return Ok(st);
-        }
-        let st = self.tx.prepare(sql)?;
-        self.statements.put(sql, st.clone());
-        Ok(st)
+        let tx = &mut *self.tx;
+        self.statements.get_or_prepare(sql, |sql| tx.prepare(sql))
     }
 
     pub(crate) fn query(&mut self, sql: &str, params: &Params) -> Result<Vec<Row>> {
@@ -275,11 +264,11 @@ impl Store for PgStore {
     }
 
     fn event(&self, key: &str) -> Result<Option<Event>> {
-        read::event_from_rows(&self.read_one(&read::event_sql(), &[&key])?)
+        read::event_from_rows(&self.read_one(&read::EVENT_SQL, &[&key])?)
     }
 
     fn named_event(&self, key: &str) -> Result<Option<NamedEvent>> {
-        read::named_event_from_rows(&self.read_one(&read::named_event_sql(), &[&key])?)
+        read::named_event_from_rows(&self.read_one(&read::NAMED_EVENT_SQL, &[&key])?)
     }
 
     fn entity(&self, key: &str) -> Result<Option<Entity>> {
@@ -287,7 +276,7 @@ impl Store for PgStore {
     }
 
     fn source(&self, key: &str) -> Result<Option<Source>> {
-        read::source_from_rows(&self.read_one(&read::source_sql(), &[&key])?)
+        read::source_from_rows(&self.read_one(&read::SOURCE_SQL, &[&key])?)
     }
 
     fn search(&self, query: &SearchQuery) -> Result<SearchResults> {
@@ -311,7 +300,7 @@ impl Store for PgStore {
     }
 
     fn history(&self, item: &str) -> Result<Vec<AuditEntry>> {
-        Ok(read::history_from_rows(&self.read_one(&read::history_sql(), &[&item])?))
+        Ok(read::history_from_rows(&self.read_one(&read::HISTORY_SQL, &[&item])?))
     }
 }
 

@@ -23,11 +23,25 @@ pub(crate) struct Conn {
 pub(crate) struct Statements(HashMap<String, Statement>);
 
 impl Statements {
-    pub(crate) fn get(&self, sql: &str) -> Option<Statement> {
+    fn get(&self, sql: &str) -> Option<Statement> {
         self.0.get(sql).cloned()
     }
 
-    pub(crate) fn put(&mut self, sql: &str, st: Statement) {
+    /// The statement of `sql`, prepared with `prepare` the first time.
+    pub(crate) fn get_or_prepare(
+        &mut self,
+        sql: &str,
+        prepare: impl FnOnce(&str) -> std::result::Result<Statement, postgres::Error>,
+    ) -> Result<Statement> {
+        if let Some(st) = self.get(sql) {
+            return Ok(st);
+        }
+        let st = prepare(sql)?;
+        self.put(sql, st.clone());
+        Ok(st)
+    }
+
+    fn put(&mut self, sql: &str, st: Statement) {
         if self.0.len() >= MAX_STATEMENTS {
             self.0.clear();
         }

@@ -4,6 +4,7 @@ use crate::{AuditEntry, EntityName, EventScope, Facet, NamedEvent, Result, Sourc
 use keruen_model::{Claim, Entity, EntityKind, Event, Evidence, Participant, Record, Source};
 use postgres::Row;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// Columns of `events` read by [`event_from_row`], in order (as SQLite's).
 pub(crate) const EVENT_COLUMNS: &str = "id, key, type, title, description, date, status, sectors, review";
@@ -121,15 +122,13 @@ const EVENT_NAMES: &str = "(SELECT json_agg(json_build_array(en.key, en.kind, en
        FROM sources s WHERE s.id IN (SELECT source_id FROM evidence WHERE event_id = e.id))";
 
 /// The statement that reads one event, its names and its sources by key.
-pub(crate) fn named_event_sql() -> String {
-    format!("{}, {EVENT_NAMES} FROM events e WHERE e.key = $1", event_select())
-}
+pub(crate) static NAMED_EVENT_SQL: LazyLock<String> =
+    LazyLock::new(|| format!("{}, {EVENT_NAMES} FROM events e WHERE e.key = $1", event_select()));
 
-/// The event of the rows of [`named_event_sql`], with its names and sources.
+/// The event of the rows of [`NAMED_EVENT_SQL`], with its names and sources.
 pub(crate) fn named_event_from_rows(rows: &[Row]) -> Result<Option<NamedEvent>> {
     let Some(r) = rows.first() else { return Ok(None) };
-    let (_, mut event) = event_from_row(r)?;
-    event_parts(r, 9, &mut event)?;
+    let event = whole_event(r)?;
     let names = parts::<(String, String, String, String, Option<String>)>(r, 12)?
         .into_iter()
         .map(|(id, kind, name_en, name_ru, country)| EntityName {
@@ -147,23 +146,30 @@ pub(crate) fn named_event_from_rows(rows: &[Row]) -> Result<Option<NamedEvent>> 
     Ok(Some(NamedEvent { event, names, sources }))
 }
 
+/// The columns of [`EVENT_COLUMNS`] of the table aliased `e`.
+pub(crate) fn event_cols() -> String {
+    EVENT_COLUMNS.split(", ").map(|c| format!("e.{c}")).collect::<Vec<_>>().join(", ")
+}
+
 /// `SELECT` with the columns of an event and its [`EVENT_PARTS`].
 fn event_select() -> String {
-    let columns = EVENT_COLUMNS.split(", ").map(|c| format!("e.{c}")).collect::<Vec<_>>().join(", ");
-    format!("SELECT {columns}, {EVENT_PARTS}")
+    format!("SELECT {}, {EVENT_PARTS}", event_cols())
+}
+
+/// An event with its parts from a row of [`event_select`].
+fn whole_event(r: &Row) -> Result<Event> {
+    let (_, mut e) = event_from_row(r)?;
+    event_parts(r, 9, &mut e)?;
+    Ok(e)
 }
 
 /// The statement that reads one event whole by key (see [`event_from_rows`]).
-pub(crate) fn event_sql() -> String {
-    format!("{} FROM events e WHERE e.key = $1", event_select())
-}
+pub(crate) static EVENT_SQL: LazyLock<String> =
+    LazyLock::new(|| format!("{} FROM events e WHERE e.key = $1", event_select()));
 
-/// The event of the rows of [`event_sql`].
+/// The event of the rows of [`EVENT_SQL`].
 pub(crate) fn event_from_rows(rows: &[Row]) -> Result<Option<Event>> {
-    let Some(r) = rows.first() else { return Ok(None) };
-    let (_, mut e) = event_from_row(r)?;
-    event_parts(r, 9, &mut e)?;
-    Ok(Some(e))
+    rows.first().map(whole_event).transpose()
 }
 
 pub(crate) const ENTITY_SQL: &str = "SELECT record FROM entities WHERE key = $1";
@@ -183,11 +189,10 @@ fn source_from_row(r: &Row) -> Result<Source> {
     Ok(s)
 }
 
-pub(crate) fn source_sql() -> String {
-    format!("SELECT {SOURCE_COLUMNS} FROM sources WHERE key = $1")
-}
+pub(crate) static SOURCE_SQL: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {SOURCE_COLUMNS} FROM sources WHERE key = $1"));
 
-/// The source of the rows of [`source_sql`].
+/// The source of the rows of [`SOURCE_SQL`].
 pub(crate) fn source_from_rows(rows: &[Row]) -> Result<Option<Source>> {
     rows.first().map(source_from_row).transpose()
 }
@@ -365,11 +370,10 @@ pub(crate) fn audit_from_row(r: &Row) -> AuditEntry {
     }
 }
 
-pub(crate) fn history_sql() -> String {
-    format!("SELECT {AUDIT_COLUMNS} FROM audit WHERE item = $1 ORDER BY id")
-}
+pub(crate) static HISTORY_SQL: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {AUDIT_COLUMNS} FROM audit WHERE item = $1 ORDER BY id"));
 
-/// The redacted entries of the rows of [`history_sql`].
+/// The redacted entries of the rows of [`HISTORY_SQL`].
 pub(crate) fn history_from_rows(rows: &[Row]) -> Vec<AuditEntry> {
     let mut entries: Vec<AuditEntry> = rows.iter().map(audit_from_row).collect();
     entries.iter_mut().for_each(AuditEntry::redact);

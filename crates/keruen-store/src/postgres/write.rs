@@ -499,7 +499,7 @@ pub(crate) fn put_items(tx: &mut PgTx, items: &[Item], actor: Option<&str>) -> R
         }
     }
     if large {
-        tx.tx.batch_execute("SET LOCAL enable_seqscan = on")?;
+        tx.tx.batch_execute("SET LOCAL enable_seqscan TO DEFAULT")?;
     }
     let mut outcomes: Vec<Checked<Outcome>> = Vec::with_capacity(items.len());
 
