@@ -53,6 +53,17 @@ fn entities_named(c: &Connection, key: &str) -> Result<Vec<(i64, EntityHit)>> {
     Ok(distinct_entities(rows.collect::<rusqlite::Result<_>>()?))
 }
 
+/// A condition "the event is one of these ids" of a query.
+struct IdSet {
+    /// Lower ranks are expected to hold fewer ids; the lowest drives the query.
+    rank: u8,
+    /// The condition with `{id}` for the event id column, and its parameters.
+    drive: String,
+    params: Vec<Value>,
+    /// The same condition on the event's own columns, for when it does not drive.
+    check: Option<(String, Vec<Value>)>,
+}
+
 /// A query turned into SQL: its WHERE clause over `events e`, the entities its text
 /// named, and its other words.
 pub(crate) struct Planned {
@@ -95,15 +106,22 @@ pub(crate) fn plan(c: &Connection, q: &SearchQuery) -> Result<Planned> {
     // query through an index; the others are written `+e.id`, which SQLite only
     // checks: two index-driving IN lists on the same column make it walk their cross
     // product (minutes on a million events for country=KZ&country=JP).
-    let mut id_sets: Vec<(u8, String, Vec<Value>)> = Vec::new();
+    //
+    // A state that does not drive is checked on the event's own `countries` column
+    // (the sorted codes of its participating states) rather than through the
+    // participants: SQLite would first collect every event of the state into a
+    // temporary index — hundreds of thousands for Kazakhstan, most of a search's time.
+    let mut id_sets: Vec<IdSet> = Vec::new();
     for code in &q.countries {
         let code = code.to_uppercase();
         let rank = if keruen_model::CENTRAL_ASIA.contains(&code.as_str()) { 3 } else { 2 };
-        id_sets.push((
+        let is_code = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
+        id_sets.push(IdSet {
             rank,
-            "{id} IN (SELECT p.event_id FROM participants p JOIN entities en ON en.id = p.entity_id WHERE en.key = ?)".into(),
-            vec![Value::Text(code)],
-        ));
+            drive: "{id} IN (SELECT p.event_id FROM participants p JOIN entities en ON en.id = p.entity_id WHERE en.key = ?)".into(),
+            params: vec![Value::Text(code.clone())],
+            check: is_code.then(|| ("instr(',' || e.countries || ',', ?) > 0".into(), vec![Value::Text(format!(",{code},"))])),
+        });
     }
     if q.from.is_some() || q.to.is_some() {
         f.push("e.date IS NOT NULL", []);
@@ -120,27 +138,32 @@ pub(crate) fn plan(c: &Connection, q: &SearchQuery) -> Result<Planned> {
         resolved = SearchPlan::new(text).resolve(|gram| entities_named(c, gram))?;
         for ids in &resolved.groups {
             let ids: Vec<Value> = ids.iter().map(|id| Value::Integer(*id)).collect();
-            id_sets.push((
-                0,
-                format!(
+            id_sets.push(IdSet {
+                rank: 0,
+                drive: format!(
                     "{{id}} IN (SELECT event_id FROM participants WHERE entity_id IN ({p}) \
                      UNION SELECT event_id FROM event_places WHERE entity_id IN ({p}))",
                     p = placeholders(ids.len())
                 ),
-                ids.iter().cloned().chain(ids.iter().cloned()).collect(),
-            ));
+                params: ids.iter().cloned().chain(ids.iter().cloned()).collect(),
+                check: None,
+            });
         }
         if !resolved.words.is_empty() {
-            id_sets.push((
-                1,
-                "{id} IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)".into(),
-                vec![Value::Text(fts_query(&resolved.words))],
-            ));
+            id_sets.push(IdSet {
+                rank: 1,
+                drive: "{id} IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)".into(),
+                params: vec![Value::Text(fts_query(&resolved.words))],
+                check: None,
+            });
         }
     }
-    id_sets.sort_by_key(|(rank, _, _)| *rank);
-    for (i, (_, sql, params)) in id_sets.into_iter().enumerate() {
-        f.push(sql.replace("{id}", if i == 0 { "e.id" } else { "+e.id" }), params);
+    id_sets.sort_by_key(|s| s.rank);
+    for (i, set) in id_sets.into_iter().enumerate() {
+        match set.check {
+            Some((sql, params)) if i > 0 => f.push(sql, params),
+            _ => f.push(set.drive.replace("{id}", if i == 0 { "e.id" } else { "+e.id" }), set.params),
+        }
     }
     let crate::query::ResolvedText { entity_hits, words, all_words, .. } = resolved;
     Ok(Planned { filter: f, entity_hits, words, all_words })
@@ -258,4 +281,36 @@ fn facets(c: &Connection, where_sql: &str, params: &[Value]) -> Result<(Facets, 
         );
     }
     Ok(tally.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SqliteStore;
+
+    fn where_sql(store: &SqliteStore, text: Option<&str>, countries: &[&str]) -> String {
+        let q = SearchQuery {
+            text: text.map(str::to_string),
+            countries: countries.iter().map(|c| c.to_string()).collect(),
+            ..SearchQuery::default()
+        };
+        store.read(|c| plan(c, &q)).unwrap().filter.sql()
+    }
+
+    #[test]
+    fn only_a_driving_state_is_looked_up_through_its_participants() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::create(dir.path().join("k.db")).unwrap();
+        // The words drive; both states are checked on the event's own column.
+        let sql = where_sql(&store, Some("festival"), &["KZ", "jp"]);
+        assert!(sql.contains("e.id IN (SELECT rowid FROM events_fts"), "{sql}");
+        assert_eq!((sql.matches("participants").count(), sql.matches("instr(").count()), (0, 2), "{sql}");
+        // Without words the partner state drives; the Central Asian one is checked.
+        let sql = where_sql(&store, None, &["KZ", "JP"]);
+        assert_eq!((sql.matches("participants").count(), sql.matches("instr(").count()), (1, 1), "{sql}");
+        assert!(sql.contains("e.id IN (SELECT p.event_id FROM participants"), "{sql}");
+        // A key that is not a state's code is not in that column: it keeps the join.
+        let sql = where_sql(&store, Some("festival"), &["org:unesco"]);
+        assert!(sql.contains("+e.id IN (SELECT p.event_id FROM participants"), "{sql}");
+    }
 }
