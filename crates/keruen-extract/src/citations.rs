@@ -9,6 +9,7 @@ use crate::doc::Doc;
 use keruen_gazetteer::fold::fold;
 use keruen_model::{Citation, Reference};
 use regex::Regex;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const SURNAME: &str = r"(?:(?:van|von|de|al|el|ibn)[\s-])?\p{Lu}[\p{L}'’-]*\p{Ll}[\p{L}'’-]*|\p{Lu}{2,}";
@@ -316,10 +317,48 @@ pub(crate) fn link(citations: &mut [Citation], refs: &[Reference]) {
             (words, r.year.clone().unwrap_or_default())
         })
         .collect();
+    // Entries by the first four characters of their year, so that a citation looks at
+    // the entries of its year only: a collection of papers has thousands of entries
+    // and thousands of citations.
+    let mut by_year: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut undated: Vec<usize> = Vec::new();
+    for (i, (_, y)) in keys.iter().enumerate() {
+        if y.is_empty() {
+            undated.push(i);
+        } else {
+            by_year.entry(y.chars().take(4).collect()).or_default().push(i);
+        }
+    }
+    // Undated entries by each word, and by the word less one or two letters (when
+    // four remain), so that a surname finds the entries that name it, with or without
+    // an ending, without a pass over all of them.
+    let mut undated_by_word: HashMap<&str, Vec<usize>> = HashMap::new();
+    for &i in &undated {
+        for w in &keys[i].0 {
+            for cut in 0..=2 {
+                let Some(part) = w.get(..w.len().saturating_sub(cut)) else { continue };
+                if cut > 0 && part.len() < 4 {
+                    continue;
+                }
+                let list = undated_by_word.entry(part).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+    }
+    let everything: Vec<usize> = (0..keys.len()).collect();
     for c in citations.iter_mut() {
         let author = surname_key(&c.author);
         let year = c.year.clone().unwrap_or_default();
         let digits: String = year.chars().take(4).collect();
+        // The entries whose year starts with `digits`: that year's, or (a citation
+        // with a shorter year, which the patterns do not produce) all of them.
+        let of_year: &[usize] = if digits.chars().count() == 4 {
+            by_year.get(&digits).map_or(&[], Vec::as_slice)
+        } else {
+            &everything
+        };
         let suffix = year.chars().nth(4);
         // The same surname, or one with a feminine or possessive ending (Iskandarov /
         // Iskandarova, Nazarbayev's).
@@ -330,22 +369,24 @@ pub(crate) fn link(citations: &mut [Citation], refs: &[Reference]) {
                     long.starts_with(short.as_str()) && long.len() - short.len() <= 2
                 })
         };
-        let mut candidates: Vec<usize> = keys
+        let mut candidates: Vec<usize> = of_year
             .iter()
-            .enumerate()
-            .filter(|(_, (words, y))| y.starts_with(&digits) && words.iter().any(same))
-            .map(|(i, _)| i)
+            .copied()
+            .filter(|&i| keys[i].1.starts_with(&digits) && keys[i].0.iter().any(same))
             .collect();
         if candidates.is_empty() {
             // An entry without a year (a web page) by the only author of that name.
-            let undated: Vec<usize> = keys
-                .iter()
-                .enumerate()
-                .filter(|(_, (words, y))| y.is_empty() && words.iter().any(same))
-                .map(|(i, _)| i)
+            let mut by_author: Vec<usize> = (0..=2)
+                .filter_map(|cut| author.get(..author.len().saturating_sub(cut)))
+                .filter_map(|part| undated_by_word.get(part))
+                .flatten()
+                .copied()
+                .filter(|&i| keys[i].0.iter().any(same))
                 .collect();
-            if undated.len() == 1 {
-                candidates = undated;
+            by_author.sort_unstable();
+            by_author.dedup();
+            if by_author.len() == 1 {
+                candidates = by_author;
             }
         }
         c.reference = match candidates.len() {
@@ -416,6 +457,40 @@ mod tests {
             ]
         );
         assert_eq!(c[1].pages.as_deref(), Some("34-36"));
+    }
+
+    #[test]
+    fn a_long_bibliography_links_every_citation_to_its_own_entry() {
+        // Surnames of three syllables (Badoru, …), each in two years; entries in no
+        // particular order of year.
+        let name = |i: usize| {
+            let syl = ["ba", "do", "ru", "te", "mi", "sa", "lo", "ne", "vi", "gu"];
+            let s = format!("{}{}{}", syl[i / 100 % 10], syl[i / 10 % 10], syl[i % 10]);
+            s[..1].to_uppercase() + &s[1..]
+        };
+        let year = |i: usize| 1950 + (i * 37) % 70;
+        let mut body = String::from("Body.");
+        let mut bib = String::from("\n\nReferences\n\n");
+        for i in 0..600 {
+            body.push_str(&format!(" As shown ({}, {}: {}).", name(i / 2), year(i), i + 1));
+            bib.push_str(&format!("- {} B.C. Work number {i}. Almaty, {}.\n", name(i / 2), year(i)));
+        }
+        // Undated entries: one by a single author, found with a feminine ending; two
+        // by another author, which leave the citation unlinked.
+        body.push_str(" Also (Mirusova, 2001) and (Tosaki, 2002).");
+        bib.push_str("- Mirusov D. Notes on the caravan road. Manuscript.\n");
+        bib.push_str("- Tosaki R. A portal. Online.\n- Tosaki R. Another portal. Online.\n");
+        let text = format!("{body}{bib}");
+        let doc = Doc::new(&text, Lexicon::builtin());
+        let refs = references(&doc);
+        assert_eq!(refs.len(), 603);
+        let mut c = find(&doc, &|_| false);
+        assert_eq!(c.len(), 602);
+        link(&mut c, &refs);
+        for (i, c) in c.iter().take(600).enumerate() {
+            assert_eq!(c.reference, Some(i), "{c:?}");
+        }
+        assert_eq!((c[600].reference, c[601].reference), (Some(600), None));
     }
 
     #[test]
