@@ -44,6 +44,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Search events by names (any script, former names too) and words, with filters.
     Search(SearchArgs),
+    /// Build the search index file beside the database (PATH-index): `search` then
+    /// answers from it in milliseconds, until the database changes.
+    Index,
     /// Show one event, entity or source by its id.
     Show(ShowArgs),
     /// Counts of what the database holds; with a measure (matrix, network, series,
@@ -238,6 +241,10 @@ pub struct SearchArgs {
     /// Show facet counts (by type, state, year).
     #[arg(long)]
     pub facets: bool,
+    /// Search the database with SQL even when it has a current index file
+    /// (`keruen index`).
+    #[arg(long)]
+    pub no_index: bool,
 }
 
 /// Options of `show` and `history`.

@@ -156,6 +156,10 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> Result<()> {
     if let Some(mut w) = rejects {
         w.flush()?;
     }
+    drop(store);
+    if report.events + report.sources + report.entities > 0 {
+        super::index::refresh_if_present(&cli.db);
+    }
     let mut out = std::io::stdout().lock();
     if cli.json {
         return output::json(&mut out, &report);

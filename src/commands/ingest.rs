@@ -75,6 +75,10 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<()> {
         bar.inc(1);
     }
     bar.finish_and_clear();
+    drop(store);
+    if new > 0 {
+        super::index::refresh_if_present(&cli.db);
+    }
     writeln!(
         out,
         "ingested {new} new documents ({events} candidate events); {present} already stored; {} failed",

@@ -8,6 +8,7 @@ mod export;
 mod extract;
 mod history;
 mod import;
+mod index;
 mod ingest;
 pub(crate) mod jubilees;
 pub(crate) mod migrate;
@@ -38,6 +39,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => import::run(&cli, args),
         Command::Export(args) => export::run(&cli, args),
         Command::Search(args) => search::run(&cli, args),
+        Command::Index => index::run(&cli),
         Command::Show(args) => show::run(&cli, &args.id),
         Command::History(args) => history::run(&cli, &args.id),
         Command::Stats(args) => analysis::run(&cli, args),

@@ -3,7 +3,7 @@ use crate::cli::{Cli, SearchArgs};
 use crate::{db, output};
 use anyhow::{Context, Result};
 use keruen_model::{Edtf, EventType};
-use keruen_store::SearchQuery;
+use keruen_store::{IndexState, SearchQuery, SearchResults, SqliteStore, Store};
 use std::io::Write;
 
 /// Builds a store query from the command line's options.
@@ -41,10 +41,39 @@ pub(crate) fn query_from_args(args: &SearchArgs) -> Result<SearchQuery> {
     })
 }
 
+/// The answer from the database's index file when it has a current one; none (with a
+/// note when there is a file it cannot use) to search with SQL.
+fn from_index(store: &SqliteStore, query: &SearchQuery) -> Option<keruen_store::Result<SearchResults>> {
+    match store.search_index() {
+        Ok(IndexState::Current(index)) => Some(index.search(query)),
+        Ok(IndexState::Missing) => None,
+        Ok(IndexState::Stale) => {
+            eprintln!(
+                "note: {} is older than the database's last change; searching without it \
+                 (`keruen index` brings it up to date)",
+                store.index_path().display()
+            );
+            None
+        }
+        Err(e) => {
+            eprintln!("note: searching without the index: {e}");
+            None
+        }
+    }
+}
+
 pub fn run(cli: &Cli, args: &SearchArgs) -> Result<()> {
     let query = query_from_args(args)?;
-    let store = db::open(&cli.db)?;
-    let results = store.search(&query)?;
+    let results = match db::postgres_url(&cli.db) {
+        None if !args.no_index => {
+            let store = SqliteStore::open(&cli.db)?;
+            match from_index(&store, &query) {
+                Some(results) => results?,
+                None => store.search(&query)?,
+            }
+        }
+        _ => db::open(&cli.db)?.search(&query)?,
+    };
     let mut out = std::io::stdout().lock();
     if cli.json {
         return output::json(&mut out, &results);

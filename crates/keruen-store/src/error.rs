@@ -62,6 +62,14 @@ pub enum StoreError {
     /// Stored JSON could not be read back.
     #[error("stored record is corrupt: {0}")]
     Json(#[from] serde_json::Error),
+    /// A search index file is damaged, or not one this build reads.
+    #[error("{path}: cannot read this search index ({detail}); rebuild it with `keruen index`")]
+    BadIndex {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {

@@ -59,7 +59,7 @@ pub use query::{
     AuditEntry, EntityHit, EventHit, EventScope, Facet, Facets, ImportOptions, ImportReport, IngestBundle,
     IngestReport, Rejected, SearchPlan, SearchQuery, SearchResults, SourceHit, Stats,
 };
-pub use sqlite::SqliteStore;
+pub use sqlite::{IndexFile, IndexState, SqliteStore};
 pub use tables::{Cell, CopyReport, Kind, RowSink, TABLES, Table, TableSum, Tables, checksum, copy_database};
 
 use keruen_model::{Entity, Event, Record, RecordLine, Source};

@@ -1,6 +1,7 @@
 //! Building a [`SearchIndex`] from the rows of a store ([`Tables::dump`]), whichever
 //! the backend: the same columns SQL search reads, and the same folded text its
 //! full-text tables hold (from `columns.rs`, which computes it on every write).
+use super::col::Col;
 use super::sets::Postings;
 use super::words::WordsBuilder;
 use super::{
@@ -9,7 +10,7 @@ use super::{
 };
 use crate::columns::{event_body, source_body};
 use crate::tables::{Cell, TABLES, Table};
-use crate::{Result, SourceHit, Store, StoreError};
+use crate::{Result, Store, StoreError};
 use keruen_model::{Edtf, EntityKind, EventStatus, EventType, Sector};
 use std::collections::HashMap;
 use std::time::Instant;
@@ -61,9 +62,9 @@ impl Columns {
 /// `column` in the order `order` gives (the read positions, in result order); the
 /// column as read is dropped before the next is reordered, so that at most one is
 /// held twice.
-fn reorder<T: Copy>(column: &mut Vec<T>, order: &[u32]) {
+fn reorder<T: bytemuck::Pod>(column: &mut Col<T>, order: &[u32]) {
     let read = std::mem::take(column);
-    *column = order.iter().map(|&i| read[i as usize]).collect();
+    *column = order.iter().map(|&i| read[i as usize]).collect::<Vec<T>>().into();
 }
 
 /// Puts the columns of events read in row id order into result order.
@@ -111,9 +112,9 @@ pub(super) fn build(store: &dyn Store) -> Result<SearchIndex> {
                 events.statuses_parsed.push(status_s.parse::<EventStatus>().map_err(refuse)?);
             }
             let sectors_s = text(&cells[sectors_c], "sectors")?.unwrap_or_default();
-            let known = events.sector_lists.members.len();
+            let known = events.sector_lists.len();
             let sectors = events.sector_lists.id(sectors_s);
-            if events.sector_lists.members.len() > known {
+            if events.sector_lists.len() > known {
                 // A row SQL search shows parses its sectors, and fails on a bad one.
                 for s in sectors_s.split(',').filter(|s| !s.is_empty()) {
                     s.parse::<Sector>().map_err(refuse)?;
@@ -172,7 +173,7 @@ pub(super) fn build(store: &dyn Store) -> Result<SearchIndex> {
         position[i as usize] = p as u32;
     }
     // The row ids in read (ascending) order, to find an event's position by id.
-    let ids = events.row_id.clone();
+    let ids = events.row_id.to_vec();
     put_in_order(&mut events, &order);
     drop(order);
     finish_events(&mut events)?;
@@ -284,7 +285,7 @@ fn read_entities(store: &dyn Store) -> Result<(Entities, HashMap<i64, u32>)> {
 }
 
 fn read_sources(store: &dyn Store) -> Result<Sources> {
-    let mut hits = Vec::new();
+    let mut out = Sources::default();
     let mut words = WordsBuilder::default();
     let c = Columns::of("sources");
     let (key_c, title_c, authors_c, issued_c, text_c) =
@@ -292,15 +293,16 @@ fn read_sources(store: &dyn Store) -> Result<Sources> {
     store.dump(c.0, &mut |cells| {
         let title = text(&cells[title_c], "title")?.unwrap_or_default();
         let authors = text(&cells[authors_c], "authors")?;
-        words.add(hits.len() as u32, &source_body(title, authors, text(&cells[text_c], "text")?));
-        hits.push(SourceHit {
-            id: text(&cells[key_c], "sources.key")?.unwrap_or_default().to_string(),
-            title: title.to_string(),
-            authors: authors.map(str::to_string),
-            issued: text(&cells[issued_c], "issued")?.map(str::to_string),
-        });
+        words.add(out.len() as u32, &source_body(title, authors, text(&cells[text_c], "text")?));
+        let key = text(&cells[key_c], "sources.key")?.unwrap_or_default();
+        let at = out
+            .text
+            .push(&[Some(key), Some(title), authors, text(&cells[issued_c], "issued")?])
+            .ok_or_else(|| refuse("the titles of the sources are over 4 GB"))?;
+        out.text_at.push(at);
         Ok(())
     })?;
-    let n = hits.len();
-    Ok(Sources { hits, words: words.finish(|i| i, n) })
+    let n = out.len();
+    out.words = words.finish(|i| i, n);
+    Ok(out)
 }

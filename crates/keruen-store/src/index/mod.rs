@@ -32,6 +32,13 @@
 //! the index cannot represent (a value no parser accepts, ids beyond 32 bits) is
 //! refused at build, and the caller keeps using the store.
 //!
+//! **As a file** (`file.rs`): [`SearchIndex::save`] writes it with its arrays laid out
+//! as in memory, and [`SearchIndex::open`] maps the file and reads them in place
+//! ([`col::Col`]), so a short-lived process — `keruen search` on the command line —
+//! answers a million events in milliseconds without building anything. For SQLite,
+//! [`SqliteStore::write_search_index`](crate::SqliteStore::write_search_index) puts
+//! it beside the database, tagged with the database's revision.
+//!
 //! Out of scope: writes. The index is rebuilt, not updated; the server does it in the
 //! background after a change and uses the store meanwhile.
 //!
@@ -45,11 +52,14 @@
 //! assert_eq!(index.generation(), store.generation().unwrap());
 //! ```
 mod build;
+mod col;
+mod file;
 mod search;
 mod sets;
 mod words;
 
 use crate::{EventHit, Page, Result, SearchQuery, SearchResults, SourceHit, Store};
+use col::Col;
 use keruen_model::{EntityKind, EventStatus, EventType};
 use sets::Postings;
 use std::collections::HashMap;
@@ -73,6 +83,21 @@ impl SearchIndex {
         build::build(store)
     }
 
+    /// Writes the index to `path` (a new file renamed over any old one), recording
+    /// the database `revision` it was built from; returns the bytes written. See
+    /// [`SqliteStore::write_search_index`](crate::SqliteStore::write_search_index).
+    pub fn save(&self, revision: &str, path: &std::path::Path) -> Result<u64> {
+        file::write(self, revision, path)
+    }
+
+    /// Opens an index file written by [`save`](Self::save), with the revision it
+    /// recorded. The file is mapped, not read: its arrays are read in place as a
+    /// query needs them, so opening costs milliseconds whatever its size. Its
+    /// [`generation`](Self::generation) is 0: compare the revision instead.
+    pub fn open(path: &std::path::Path) -> Result<(SearchIndex, String)> {
+        file::read(path)
+    }
+
     /// The [`Store::generation`] the index was built from.
     pub fn generation(&self) -> u64 {
         self.generation
@@ -93,7 +118,8 @@ impl SearchIndex {
         self.events.heap_bytes()
             + self.entities.heap_bytes()
             + self.words.heap_bytes()
-            + self.sources.hits.iter().map(|h| h.title.len() + h.id.len() + 96).sum::<usize>()
+            + self.sources.text.heap_bytes()
+            + self.sources.text_at.heap_bytes()
             + self.sources.words.heap_bytes()
     }
 
@@ -160,8 +186,10 @@ impl Interned {
 struct Lists {
     /// The distinct stored values.
     sets: Interned,
-    /// The elements of each stored value, as ids of `elements`.
-    members: Vec<Vec<u32>>,
+    /// The elements of each stored value, as ids of `elements`, one value's after
+    /// another; `ends[i]` is where the `i`-th value's end.
+    flat: Col<u32>,
+    ends: Col<u32>,
     /// Every element seen.
     elements: Interned,
 }
@@ -169,17 +197,35 @@ struct Lists {
 impl Lists {
     fn id(&mut self, stored: &str) -> u32 {
         let id = self.sets.id(stored);
-        if id as usize == self.members.len() {
-            let m = stored.split(',').filter(|s| !s.is_empty()).map(|s| self.elements.id(s)).collect();
-            self.members.push(m);
+        if id as usize == self.ends.len() {
+            for s in stored.split(',').filter(|s| !s.is_empty()) {
+                let el = self.elements.id(s);
+                self.flat.push(el);
+            }
+            let end = self.flat.len() as u32;
+            self.ends.push(end);
         }
         id
     }
 
+    /// Distinct stored values.
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The elements of stored value `id`.
+    fn members(&self, id: usize) -> &[u32] {
+        let start = if id == 0 { 0 } else { self.ends[id - 1] as usize };
+        &self.flat[start..self.ends[id] as usize]
+    }
+
+    /// The elements of each stored value, in id order.
+    fn all_members(&self) -> impl Iterator<Item = &[u32]> {
+        (0..self.len()).map(|id| self.members(id))
+    }
+
     fn heap_bytes(&self) -> usize {
-        self.sets.heap_bytes()
-            + self.elements.heap_bytes()
-            + self.members.iter().map(|m| m.len() * 4 + 24).sum::<usize>()
+        self.sets.heap_bytes() + self.elements.heap_bytes() + self.flat.heap_bytes() + self.ends.heap_bytes()
     }
 }
 
@@ -187,21 +233,21 @@ impl Lists {
 #[derive(Default)]
 struct Events {
     n: usize,
-    row_id: Vec<u32>,
-    sort_day: Vec<i32>,
+    row_id: Col<u32>,
+    sort_day: Col<i32>,
     /// Earliest day; `i32::MIN` when NULL (so that `date_lo <= d` holds, as
     /// `date_lo IS NULL OR date_lo <= d` does).
-    date_lo: Vec<i32>,
+    date_lo: Col<i32>,
     /// Latest day; `i32::MAX` when NULL.
-    date_hi: Vec<i32>,
-    year: Vec<i32>,
-    flags: Vec<u8>,
-    kind: Vec<u16>,
-    status: Vec<u16>,
-    sectors: Vec<u16>,
-    countries: Vec<u32>,
+    date_hi: Col<i32>,
+    year: Col<i32>,
+    flags: Col<u8>,
+    kind: Col<u16>,
+    status: Col<u16>,
+    sectors: Col<u16>,
+    countries: Col<u32>,
     /// Where each event's key, title and date start in `text`.
-    text_at: Vec<u32>,
+    text_at: Col<u32>,
     text: TextArena,
     kinds: Interned,
     kinds_parsed: Vec<EventType>,
@@ -213,7 +259,7 @@ struct Events {
     by_kind: Vec<Postings>,
     /// Dated events whose interval is open, or longer than `max_span` days: the date
     /// range of a query cannot be narrowed to a run of positions for them.
-    wide: Vec<u32>,
+    wide: Col<u32>,
     /// The longest interval (days) among the other dated events.
     max_span: i64,
     /// Smallest year, for counting years in an array.
@@ -224,14 +270,28 @@ struct Events {
 
 impl Events {
     fn heap_bytes(&self) -> usize {
-        self.n * (4 + 4 + 4 + 4 + 4 + 1 + 2 + 2 + 2 + 4 + 4)
+        [
+            self.row_id.heap_bytes(),
+            self.sort_day.heap_bytes(),
+            self.date_lo.heap_bytes(),
+            self.date_hi.heap_bytes(),
+            self.year.heap_bytes(),
+            self.flags.heap_bytes(),
+            self.kind.heap_bytes(),
+            self.status.heap_bytes(),
+            self.sectors.heap_bytes(),
+            self.countries.heap_bytes(),
+            self.text_at.heap_bytes(),
+            self.wide.heap_bytes(),
+        ]
+        .iter()
+        .sum::<usize>()
             + self.text.heap_bytes()
             + self.kinds.heap_bytes()
             + self.statuses.heap_bytes()
             + self.sector_lists.heap_bytes()
             + self.country_lists.heap_bytes()
             + self.by_kind.iter().map(Postings::heap_bytes).sum::<usize>()
-            + self.wide.len() * 4
     }
 
     fn review(&self, p: usize) -> u8 {
@@ -254,7 +314,9 @@ impl Events {
             event_type: self.kinds_parsed[self.kind[p] as usize],
             title: title.map(str::to_string),
             date: date.map(str::to_string),
-            countries: self.country_lists.members[self.countries[p] as usize]
+            countries: self
+                .country_lists
+                .members(self.countries[p] as usize)
                 .iter()
                 .map(|&c| self.country_lists.elements.values[c as usize].clone())
                 .collect(),
@@ -274,7 +336,7 @@ impl Events {
 /// new copy at once at the build's peak (a hundred megabytes for a million events).
 #[derive(Default)]
 struct TextArena {
-    chunks: Vec<Vec<u8>>,
+    chunks: Vec<Col<u8>>,
 }
 
 /// A chunk holds 2^CHUNK_BITS bytes; an address is its chunk and offset in 32 bits.
@@ -291,10 +353,10 @@ impl TextArena {
                 return None;
             }
             // An item longer than a chunk gets a chunk of its own, at offset 0.
-            self.chunks.push(Vec::with_capacity(need.max(1 << CHUNK_BITS)));
+            self.chunks.push(Col::with_capacity(need.max(1 << CHUNK_BITS)));
         }
         let chunk = self.chunks.len() - 1;
-        let out = &mut self.chunks[chunk];
+        let out = self.chunks[chunk].vec_mut();
         let offset = out.len();
         for t in texts {
             write_text(out, *t);
@@ -308,7 +370,7 @@ impl TextArena {
     }
 
     fn heap_bytes(&self) -> usize {
-        self.chunks.iter().map(Vec::capacity).sum()
+        self.chunks.iter().map(Col::heap_bytes).sum()
     }
 }
 
@@ -395,8 +457,27 @@ impl Entities {
 /// The sources, in row id order, as a search lists them.
 #[derive(Default)]
 struct Sources {
-    hits: Vec<SourceHit>,
+    /// Where each source's key, title, authors and date of issue start in `text`.
+    text_at: Col<u32>,
+    text: TextArena,
     words: Words,
+}
+
+impl Sources {
+    fn len(&self) -> usize {
+        self.text_at.len()
+    }
+
+    fn hit(&self, p: usize) -> SourceHit {
+        let (buf, mut at) = self.text.at(self.text_at[p]);
+        let mut next = || read_text(buf, &mut at).map(str::to_string);
+        SourceHit {
+            id: next().unwrap_or_default(),
+            title: next().unwrap_or_default(),
+            authors: next(),
+            issued: next(),
+        }
+    }
 }
 
 #[cfg(test)]

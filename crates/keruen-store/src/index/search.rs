@@ -109,8 +109,7 @@ fn conditions<'a>(ix: &'a SearchIndex, q: &SearchQuery, text: &ResolvedText) -> 
         // ignored as LIKE does.
         let l = &e.sector_lists;
         c.sectors = Some(
-            l.members
-                .iter()
+            l.all_members()
                 .map(|m| {
                     m.iter().any(|&el| {
                         let v = &l.elements.values[el as usize];
@@ -319,7 +318,7 @@ pub(super) fn search(ix: &SearchIndex, q: &SearchQuery) -> Result<SearchResults>
 /// The first 20 sources (by row id) with a word beginning with each of `words`.
 fn sources(ix: &SearchIndex, words: &[String]) -> Vec<crate::SourceHit> {
     let s = &ix.sources;
-    let n = s.hits.len();
+    let n = s.len();
     let mut sets: Vec<Set> = words.iter().map(|w| s.words.prefixed(w, n)).collect();
     sets.sort_by_key(|s| s.len());
     let Some((first, rest)) = sets.split_first() else { return Vec::new() };
@@ -328,7 +327,7 @@ fn sources(ix: &SearchIndex, words: &[String]) -> Vec<crate::SourceHit> {
         .iter_from(0)
         .filter(|&p| probes.iter_mut().all(|pr| pr.contains(p)))
         .take(20)
-        .map(|p| s.hits[p as usize].clone())
+        .map(|p| s.hit(p as usize))
         .collect()
 }
 
@@ -381,8 +380,8 @@ impl Tally {
             kinds: vec![0; e.kinds.values.len()],
             statuses: vec![0; e.statuses.values.len()],
             years: vec![0; e.years],
-            sectors: vec![0; e.sector_lists.members.len()],
-            countries: vec![0; e.country_lists.members.len()],
+            sectors: vec![0; e.sector_lists.len()],
+            countries: vec![0; e.country_lists.len()],
         }
     }
 
@@ -412,7 +411,7 @@ impl Tally {
         }
         fn elements(l: &super::Lists, counts: &[u64]) -> Vec<Facet> {
             let mut per = vec![0u64; l.elements.values.len()];
-            for (members, &c) in l.members.iter().zip(counts) {
+            for (members, &c) in l.all_members().zip(counts) {
                 if c > 0 {
                     for &m in members {
                         per[m as usize] += c;

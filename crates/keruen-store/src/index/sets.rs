@@ -1,14 +1,15 @@
 //! Sets of event positions: sorted lists for rare terms, bitsets for common ones, and
 //! the two operations a search needs — union (an entity group, a word prefix) and a
 //! walk over one set that checks membership in the others.
+use super::col::Col;
 use std::borrow::Cow;
 
 /// A set of positions as one bit each: what a term found in more than one event in
 /// [`DENSE`] costs less as (and tests membership in one step).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Bitset {
-    words: Box<[u64]>,
-    count: usize,
+    pub(super) words: Col<u64>,
+    pub(super) count: usize,
 }
 
 /// A set holding more than one position in this many is kept as a bitset.
@@ -16,14 +17,12 @@ pub(crate) const DENSE: usize = 32;
 
 impl Bitset {
     fn empty(n: usize) -> Self {
-        Bitset { words: vec![0; n.div_ceil(64)].into_boxed_slice(), count: 0 }
+        Bitset { words: vec![0; n.div_ceil(64)].into(), count: 0 }
     }
 
     fn from_sorted(list: &[u32], n: usize) -> Self {
         let mut b = Bitset::empty(n);
-        for &p in list {
-            b.words[p as usize / 64] |= 1 << (p % 64);
-        }
+        b.or_list(list);
         b.count = list.len();
         b
     }
@@ -34,13 +33,14 @@ impl Bitset {
     }
 
     fn or_list(&mut self, list: &[u32]) {
+        let words = self.words.vec_mut();
         for &p in list {
-            self.words[p as usize / 64] |= 1 << (p % 64);
+            words[p as usize / 64] |= 1 << (p % 64);
         }
     }
 
     fn or_bits(&mut self, other: &Bitset) {
-        for (a, b) in self.words.iter_mut().zip(other.words.iter()) {
+        for (a, b) in self.words.vec_mut().iter_mut().zip(other.words.iter()) {
             *a |= *b;
         }
     }
@@ -59,7 +59,7 @@ impl Bitset {
     }
 
     fn heap_bytes(&self) -> usize {
-        self.words.len() * 8
+        self.words.heap_bytes()
     }
 }
 
@@ -83,7 +83,7 @@ impl Iterator for BitsOf {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Postings {
     /// Ascending, without repeats.
-    List(Box<[u32]>),
+    List(Col<u32>),
     /// One bit per event.
     Bits(Bitset),
 }
@@ -96,7 +96,7 @@ impl Postings {
         if n >= 64 * DENSE && list.len() > n / DENSE {
             Postings::Bits(Bitset::from_sorted(&list, n))
         } else {
-            Postings::List(list.into_boxed_slice())
+            Postings::List(list.into())
         }
     }
 
@@ -109,14 +109,14 @@ impl Postings {
 
     pub(crate) fn heap_bytes(&self) -> usize {
         match self {
-            Postings::List(l) => l.len() * 4,
+            Postings::List(l) => l.heap_bytes(),
             Postings::Bits(b) => b.heap_bytes(),
         }
     }
 
     pub(crate) fn as_set(&self) -> Set<'_> {
         match self {
-            Postings::List(l) => Set::List(Cow::Borrowed(l)),
+            Postings::List(l) => Set::List(Cow::Borrowed(&l[..])),
             Postings::Bits(b) => Set::Bits(Cow::Borrowed(b)),
         }
     }

@@ -2,27 +2,55 @@
 //! sources' folded title, authors and text): each distinct word with the items it
 //! occurs in, the words sorted so that a prefix names a contiguous run of them —
 //! what FTS5's `"word"*` finds.
+use super::col::Col;
 use super::sets::{Postings, Set};
 use std::collections::HashMap;
 
 /// Words in byte order, each with its postings.
 #[derive(Default)]
 pub(crate) struct Words {
-    terms: Vec<Box<str>>,
-    postings: Vec<Postings>,
+    /// The words' bytes, one after another.
+    pub(super) bytes: Col<u8>,
+    /// Where each word ends in `bytes` (it starts where the one before ends).
+    pub(super) ends: Col<u64>,
+    pub(super) postings: Vec<Postings>,
 }
 
 impl Words {
+    /// The `i`-th word's bytes.
+    fn term(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.bytes[start..self.ends[i] as usize]
+    }
+
+    /// The first word at or after `from` for which `after` is false (`after` must be
+    /// true for a run of words and then false, as for `partition_point`).
+    fn first_not(&self, from: usize, after: impl Fn(&[u8]) -> bool) -> usize {
+        let (mut lo, mut hi) = (from, self.ends.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if after(self.term(mid)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
     /// The items containing a word that starts with `prefix`, among `n` items.
     pub(crate) fn prefixed(&self, prefix: &str, n: usize) -> Set<'_> {
-        let start = self.terms.partition_point(|t| t.as_ref() < prefix);
-        let len = self.terms[start..].partition_point(|t| t.starts_with(prefix));
-        let parts: Vec<&Postings> = self.postings[start..start + len].iter().collect();
+        let prefix = prefix.as_bytes();
+        // Byte order is the order of the words as `str`.
+        let start = self.first_not(0, |t| t < prefix);
+        let end = self.first_not(start, |t| t.starts_with(prefix));
+        let parts: Vec<&Postings> = self.postings[start..end].iter().collect();
         Set::union(&parts, n)
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.terms.iter().map(|t| t.len() + 16).sum::<usize>()
+        self.bytes.heap_bytes()
+            + self.ends.heap_bytes()
             + self.postings.iter().map(|p| p.heap_bytes() + std::mem::size_of::<Postings>()).sum::<usize>()
     }
 }
@@ -60,17 +88,19 @@ impl WordsBuilder {
         let mut terms: Vec<(Box<str>, u32)> = self.ids.into_iter().collect();
         terms.sort_unstable();
         let mut items = self.items;
-        let mut out =
-            Words { terms: Vec::with_capacity(terms.len()), postings: Vec::with_capacity(terms.len()) };
+        let mut bytes = Vec::with_capacity(terms.iter().map(|(t, _)| t.len()).sum());
+        let mut ends = Vec::with_capacity(terms.len());
+        let mut postings = Vec::with_capacity(terms.len());
         for (term, id) in terms {
             let mut list = std::mem::take(&mut items[id as usize]);
             for p in list.iter_mut() {
                 *p = position(*p);
             }
-            out.terms.push(term);
-            out.postings.push(Postings::new(list, n));
+            bytes.extend_from_slice(term.as_bytes());
+            ends.push(bytes.len() as u64);
+            postings.push(Postings::new(list, n));
         }
-        out
+        Words { bytes: bytes.into(), ends: ends.into(), postings }
     }
 }
 

@@ -16,7 +16,7 @@ mod write;
 use crate::curate::accounts::check_actor_key;
 use crate::{
     AuditEntry, EventScope, ImportOptions, ImportReport, IngestBundle, IngestReport, Rejected, Result,
-    SearchQuery, SearchResults, Stats, Store, StoreError,
+    SearchIndex, SearchQuery, SearchResults, Stats, Store, StoreError,
 };
 use keruen_model::{Entity, Event, Record, RecordLine, Source};
 use rusqlite::{Connection, OpenFlags};
@@ -24,13 +24,24 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Runs `f` in an IMMEDIATE transaction (the write lock taken at the start) and
-/// commits it.
+/// commits it; with `new_revision`, also gives the database a new revision
+/// ([`SqliteStore::revision`]).
 fn in_write_transaction<T>(
     conn: &mut Connection,
+    new_revision: bool,
     f: impl FnOnce(&rusqlite::Transaction) -> Result<T>,
 ) -> Result<T> {
     let tx = rusqlite::Transaction::new(conn, rusqlite::TransactionBehavior::Immediate)?;
     let out = f(&tx)?;
+    if new_revision {
+        // Random rather than counted: two copies of one file that each take a write
+        // do not end at the same revision.
+        tx.prepare_cached(
+            "INSERT INTO meta(key, value) VALUES ('revision', lower(hex(randomblob(8)))) \
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        )?
+        .execute([])?;
+    }
     tx.commit()?;
     Ok(out)
 }
@@ -97,6 +108,58 @@ impl SqliteStore {
         &self.path
     }
 
+    /// Where `keruen search` looks for the search index of this database: its path
+    /// with `-index` appended (beside the `-wal` and `-shm` files SQLite keeps).
+    pub fn index_path(&self) -> PathBuf {
+        let mut p = self.path.as_os_str().to_owned();
+        p.push("-index");
+        PathBuf::from(p)
+    }
+
+    /// The database's revision: its schema version and a random value every write
+    /// transaction replaces. A search index built at one revision answers for the
+    /// database as long as it has that revision.
+    pub fn revision(&self) -> Result<String> {
+        self.read(|c| {
+            Ok(c.query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version) || '-' || \
+                 coalesce((SELECT value FROM meta WHERE key = 'revision'), '')",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+    }
+
+    /// Builds the search index and writes it to [`index_path`](Self::index_path).
+    /// Refused if the database changed during the build.
+    pub fn write_search_index(&self) -> Result<IndexFile> {
+        let revision = self.revision()?;
+        let index = SearchIndex::build(self)?;
+        if self.revision()? != revision {
+            return Err(StoreError::Conflict(
+                "the database changed while its search index was built; build it again".into(),
+            ));
+        }
+        let path = self.index_path();
+        let bytes = index.save(&revision, &path)?;
+        Ok(IndexFile { path, events: index.events(), bytes, build_time: index.build_time() })
+    }
+
+    /// The search index at [`index_path`](Self::index_path): whether there is one, and
+    /// if it was built from the database as it is now, the index itself.
+    pub fn search_index(&self) -> Result<IndexState> {
+        let path = self.index_path();
+        if !path.exists() {
+            return Ok(IndexState::Missing);
+        }
+        let (index, built_at) = SearchIndex::open(&path)?;
+        Ok(if built_at == self.revision()? {
+            IndexState::Current(Box::new(index))
+        } else {
+            IndexState::Stale
+        })
+    }
+
     /// Runs `PRAGMA integrity_check` and returns its verdict (`ok` when sound).
     pub fn integrity_check(&self) -> Result<String> {
         let conn = self.writer.lock().expect("writer poisoned");
@@ -107,7 +170,7 @@ impl SqliteStore {
     /// concurrent writers queue instead of failing mid-way).
     pub(crate) fn write<T>(&self, f: impl FnOnce(&rusqlite::Transaction) -> Result<T>) -> Result<T> {
         let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        in_write_transaction(&mut conn, f)
+        in_write_transaction(&mut conn, true, f)
     }
 
     /// As [`write`](Self::write), but fails at once with a busy error instead of
@@ -120,7 +183,8 @@ impl SqliteStore {
             )));
         };
         conn.busy_timeout(std::time::Duration::ZERO)?;
-        let out = in_write_transaction(&mut conn, f);
+        // Only a session's last use is written this way: not a change of the data.
+        let out = in_write_transaction(&mut conn, false, f);
         conn.busy_timeout(BUSY_TIMEOUT)?;
         out
     }
@@ -150,6 +214,29 @@ impl SqliteStore {
         }
         out
     }
+}
+
+/// A search index written by [`SqliteStore::write_search_index`].
+#[derive(Debug, Clone)]
+pub struct IndexFile {
+    /// Where.
+    pub path: PathBuf,
+    /// Events it holds.
+    pub events: usize,
+    /// Its size.
+    pub bytes: u64,
+    /// How long the build took.
+    pub build_time: std::time::Duration,
+}
+
+/// What [`SqliteStore::search_index`] found.
+pub enum IndexState {
+    /// No index file.
+    Missing,
+    /// A file built before the database's last change.
+    Stale,
+    /// The index, current.
+    Current(Box<SearchIndex>),
 }
 
 impl Drop for SqliteStore {
@@ -350,6 +437,73 @@ mod tests {
         let err = SqliteStore::open(&path).err().unwrap();
         assert!(matches!(err, StoreError::SchemaTooNew { .. }), "{err}");
         assert!(err.to_string().contains("upgrade keruen"), "{err}");
+    }
+
+    #[test]
+    fn every_write_gives_a_new_revision_and_the_index_file_follows_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::create(dir.path().join("k.db")).unwrap();
+        assert!(matches!(store.search_index().unwrap(), IndexState::Missing));
+        let gazetteer = keruen_gazetteer::Gazetteer::builtin().entities();
+        store.seed_gazetteer(&gazetteer).unwrap();
+        let first = store.revision().unwrap();
+        assert!(first.starts_with(&format!("{SCHEMA_VERSION}-")) && first.len() > 10, "{first}");
+        let q = SearchQuery { text: Some("Alma-Ata".into()), facets: true, ..SearchQuery::default() };
+        let from_sql = store.search(&q).unwrap();
+        assert!(!from_sql.entities.is_empty(), "the gazetteer names Almaty");
+        assert_eq!(store.revision().unwrap(), first, "reads leave the revision alone");
+
+        let file = store.write_search_index().unwrap();
+        assert_eq!(file.path, dir.path().join("k.db-index"));
+        assert_eq!(file.bytes, std::fs::metadata(&file.path).unwrap().len());
+        match store.search_index().unwrap() {
+            IndexState::Current(index) => assert_eq!(index.search(&q).unwrap(), from_sql),
+            _ => panic!("the index just written is current"),
+        }
+
+        // Any write through the store, even one that changes nothing, is a new revision.
+        store.seed_gazetteer(&gazetteer).unwrap();
+        let second = store.revision().unwrap();
+        assert_ne!(second, first);
+        assert!(matches!(store.search_index().unwrap(), IndexState::Stale));
+        store.write_search_index().unwrap();
+        assert!(matches!(store.search_index().unwrap(), IndexState::Current(_)));
+        // The last use of a session token is not a change of the data.
+        store.write_now(|_| Ok(())).unwrap();
+        assert_eq!(store.revision().unwrap(), second);
+    }
+
+    #[test]
+    fn a_damaged_index_file_is_refused_with_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::create(dir.path().join("k.db")).unwrap();
+        store.seed_gazetteer(&keruen_gazetteer::Gazetteer::builtin().entities()).unwrap();
+        let path = store.write_search_index().unwrap().path;
+        let good = std::fs::read(&path).unwrap();
+        let refused = |bytes: &[u8], expect: &str| {
+            std::fs::write(&path, bytes).unwrap();
+            let err = match store.search_index() {
+                Err(e) => e,
+                Ok(_) => panic!("a damaged file was read ({expect})"),
+            };
+            assert!(matches!(err, StoreError::BadIndex { .. }), "{err}");
+            let shown = err.to_string();
+            assert!(shown.contains("k.db-index") && shown.contains(expect), "{shown}");
+            assert!(shown.contains("keruen index"), "{shown}");
+        };
+        refused(&good[..good.len() / 2], "cut short");
+        refused(b"", "not a keruen search index");
+        refused(&vec![7u8; 4096], "not a keruen search index");
+        let mut newer = good.clone();
+        newer[8..16].copy_from_slice(&99u64.to_le_bytes());
+        refused(&newer, "format 99");
+        // A count larger than the file: refused before anything is allocated for it.
+        let mut huge = good.clone();
+        let at = 16 + 8 + (store.revision().unwrap().len()).next_multiple_of(8);
+        huge[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+        refused(&huge, "more than the file holds");
+        std::fs::write(&path, &good).unwrap();
+        assert!(matches!(store.search_index().unwrap(), IndexState::Current(_)));
     }
 
     #[test]

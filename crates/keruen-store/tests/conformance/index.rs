@@ -203,16 +203,36 @@ pub fn the_search_index_answers_as_the_store(f: &Factory) {
     let Some(db) = f() else { return };
     let store = db.store();
     load(store);
-    let index = SearchIndex::build(store).unwrap();
-    assert_eq!(index.generation(), store.generation().unwrap());
-    assert_eq!(index.events(), 700);
+    let built = SearchIndex::build(store).unwrap();
+    assert_eq!(built.generation(), store.generation().unwrap());
+    assert_eq!(built.events(), 700);
+    // Written to a file and opened again (its arrays then read in place from the
+    // mapped file), it answers the same.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("k.db-index");
+    let bytes = built.save("rev-1", &path).unwrap();
+    assert_eq!(bytes, std::fs::metadata(&path).unwrap().len());
+    let (opened, revision) = SearchIndex::open(&path).unwrap();
+    assert_eq!(revision, "rev-1");
+    assert_eq!(opened.events(), 700);
+    assert!(opened.heap_bytes() < built.heap_bytes() / 2, "the opened index maps its arrays");
+    for index in [&built, &opened] {
+        assert_index_answers_as_the_store(index, store);
+    }
+    // The same index gives the same file.
+    let again = dir.path().join("again");
+    opened.save("rev-1", &again).unwrap();
+    assert_eq!(std::fs::read(&again).unwrap(), std::fs::read(&path).unwrap());
+}
+
+fn assert_index_answers_as_the_store(index: &SearchIndex, store: &dyn Store) {
     let mut pages = 0;
     let mut nonempty = 0;
     for q in queries() {
         if store.search(&q).unwrap().total > 0 {
             nonempty += 1;
         }
-        pages += same_pages(&index, store, q);
+        pages += same_pages(index, store, q);
     }
     // The grid is not trivially empty: most queries find something and many page.
     assert!(nonempty > 60, "{nonempty} queries found events");
