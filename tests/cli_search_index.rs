@@ -138,3 +138,49 @@ fn the_index_file_is_for_sqlite_only() {
     sb.keruen(&["index"]).fails_with(1, "no keruen database here");
     assert!(!sb.path("keruen.db-index").exists());
 }
+
+/// `keruen serve` on a database with a current index file answers from the file at
+/// once, without building an index.
+#[test]
+fn the_server_starts_from_a_current_index_file() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let sb = Sandbox::new();
+    sb.keruen(&["generate", "--events", "2000", "--seed", "6", "--out", "a.jsonl"]).ok();
+    sb.keruen(&["import", "a.jsonl"]).ok();
+    sb.keruen(&["index"]).ok();
+    // Behind keruen's back (no new revision): only an index read from the file still
+    // has festivals.
+    let conn = rusqlite::Connection::open(sb.db()).unwrap();
+    let changed = conn.execute("UPDATE events SET type = 'exhibition' WHERE type = 'festival'", []).unwrap();
+    assert!(changed > 0);
+    drop(conn);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_keruen"))
+        .env_remove("KERUEN_DB")
+        .arg("--db")
+        .arg(sb.db())
+        .args(["serve", "--bind", "127.0.0.1:0", "--search-cache", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut banner = String::new();
+    for _ in 0..3 {
+        stdout.read_line(&mut banner).unwrap();
+    }
+    let addr = banner.split("http://").nth(1).unwrap().split('/').next().unwrap().to_string();
+    let get = |path: &str| {
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut body = String::new();
+        s.read_to_string(&mut body).unwrap();
+        body
+    };
+    let festivals = get("/api/v1/events?type=festival&limit=1");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(banner.contains("search index: mapped from") && banner.contains("keruen.db-index"), "{banner}");
+    let json = festivals.split("\r\n\r\n").nth(1).unwrap_or_default();
+    let total = serde_json::from_str::<serde_json::Value>(json).unwrap()["total"].as_u64().unwrap();
+    assert!(total > 0, "the answer comes from the file: {festivals}");
+}

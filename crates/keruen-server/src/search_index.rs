@@ -101,9 +101,16 @@ impl IndexSlot {
     pub fn start(self: &Arc<Self>) {
         if self.enabled
             && let Ok(generation) = self.store.generation()
+            && self.current_at(generation).is_none()
         {
             self.refresh(generation);
         }
+    }
+
+    /// Starts from `index` (opened from the database's index file, current at the
+    /// store's generation): no build until the data changes.
+    pub fn install(&self, index: SearchIndex) {
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(index));
     }
 
     /// Builds the index now, on the caller's thread (for tests, which need it

@@ -3,7 +3,7 @@ use crate::analysis::AnalysisCache;
 use crate::auth::{LoginLimiter, Sessions};
 use crate::error::{ApiError, ApiResult};
 use crate::search_index::IndexSlot;
-use keruen_store::Store;
+use keruen_store::{SearchIndex, Store};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -107,9 +107,20 @@ impl AppState {
 
     /// A server over `store` with `config`.
     pub fn with_config(store: Arc<dyn Store>, config: Config) -> Self {
+        Self::with_index(store, config, None)
+    }
+
+    /// A server over `store` with `config`, whose search index starts as `index` when
+    /// given (one opened from the database's index file, current at the store's
+    /// generation; see `SearchIndex::with_generation`) instead of being built.
+    pub fn with_index(store: Arc<dyn Store>, config: Config, index: Option<SearchIndex>) -> Self {
         let limiter = LoginLimiter::new(config.login_attempts, config.login_window);
-        let index = IndexSlot::new(store.clone(), config.search_index, config.search_index_interval);
-        index.start();
+        let slot = IndexSlot::new(store.clone(), config.search_index, config.search_index_interval);
+        if let Some(ix) = index {
+            slot.install(ix);
+        }
+        slot.start();
+        let index = slot;
         AppState(Arc::new(Inner {
             store,
             sessions: Sessions::new(config.session_ttl),

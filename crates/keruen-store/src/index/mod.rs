@@ -98,6 +98,14 @@ impl SearchIndex {
         file::read(path)
     }
 
+    /// The index, declared current at `generation`: for an index opened from a file
+    /// whose revision matched the database while the store's generation stayed
+    /// `generation` (read before and after the revision).
+    pub fn with_generation(mut self, generation: u64) -> SearchIndex {
+        self.generation = generation;
+        self
+    }
+
     /// The [`Store::generation`] the index was built from.
     pub fn generation(&self) -> u64 {
         self.generation
