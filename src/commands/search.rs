@@ -3,8 +3,9 @@ use crate::cli::{Cli, SearchArgs};
 use crate::{db, output};
 use anyhow::{Context, Result};
 use keruen_model::{Edtf, EventType};
-use keruen_store::{IndexState, SearchQuery, SearchResults, SqliteStore, Store};
+use keruen_store::{IndexState, SearchQuery, SearchResults, SqliteStore, Store, StoreError};
 use std::io::Write;
+use std::path::Path;
 
 /// Builds a store query from the command line's options.
 pub(crate) fn query_from_args(args: &SearchArgs) -> Result<SearchQuery> {
@@ -42,36 +43,36 @@ pub(crate) fn query_from_args(args: &SearchArgs) -> Result<SearchQuery> {
 }
 
 /// The answer from the database's index file when it has a current one; none (with a
-/// note when there is a file it cannot use) to search with SQL.
-fn from_index(store: &SqliteStore, query: &SearchQuery) -> Option<keruen_store::Result<SearchResults>> {
-    match store.search_index() {
+/// note when there is a file it cannot use) to search with SQL. The store is not
+/// opened for this: a read-only look at the database's revision is all it takes.
+fn from_index(db: &Path, query: &SearchQuery) -> Option<keruen_store::Result<SearchResults>> {
+    match SqliteStore::current_index(db) {
         Ok(IndexState::Current(index)) => Some(index.search(query)),
         Ok(IndexState::Missing) => None,
         Ok(IndexState::Stale) => {
             eprintln!(
                 "note: {} is older than the database's last change; searching without it \
                  (`keruen index` brings it up to date)",
-                store.index_path().display()
+                SqliteStore::index_path_for(db).display()
             );
             None
         }
-        Err(e) => {
+        Err(e @ StoreError::BadIndex { .. }) => {
             eprintln!("note: searching without the index: {e}");
             None
         }
+        // What is wrong with the database itself, opening the store reports.
+        Err(_) => None,
     }
 }
 
 pub fn run(cli: &Cli, args: &SearchArgs) -> Result<()> {
     let query = query_from_args(args)?;
     let results = match db::postgres_url(&cli.db) {
-        None if !args.no_index => {
-            let store = SqliteStore::open(&cli.db)?;
-            match from_index(&store, &query) {
-                Some(results) => results?,
-                None => store.search(&query)?,
-            }
-        }
+        None if !args.no_index => match from_index(&cli.db, &query) {
+            Some(results) => results?,
+            None => SqliteStore::open(&cli.db)?.search(&query)?,
+        },
         _ => db::open(&cli.db)?.search(&query)?,
     };
     let mut out = std::io::stdout().lock();

@@ -67,6 +67,29 @@ fn temporary(path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// The revision recorded in the header of the index file at `path`.
+pub(super) fn read_revision(path: &Path) -> Result<String> {
+    use std::io::Read;
+    let bad = |detail: &str| StoreError::BadIndex { path: path.to_path_buf(), detail: detail.to_string() };
+    let mut f = std::fs::File::open(path).map_err(|e| StoreError::Io { path: path.into(), source: e })?;
+    let mut head = [0u8; 24];
+    f.read_exact(&mut head).map_err(|_| bad("not a keruen search index, or cut short"))?;
+    if &head[..8] != MAGIC {
+        return Err(bad("not a keruen search index, or cut short"));
+    }
+    let format = u64::from_le_bytes(head[8..16].try_into().expect("8 bytes"));
+    if format != FORMAT {
+        return Err(bad(&format!("format {format}; this keruen reads format {FORMAT}")));
+    }
+    let len = u64::from_le_bytes(head[16..24].try_into().expect("8 bytes"));
+    if len > 4096 {
+        return Err(bad("a revision of more than 4096 bytes"));
+    }
+    let mut revision = vec![0u8; len as usize];
+    f.read_exact(&mut revision).map_err(|_| bad("cut short"))?;
+    String::from_utf8(revision).map_err(|_| bad("a text is not UTF-8"))
+}
+
 /// Opens an index file; returns it with the database revision it was built from.
 pub(super) fn read(path: &Path) -> Result<(SearchIndex, String)> {
     let started = Instant::now();

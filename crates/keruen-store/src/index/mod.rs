@@ -98,6 +98,11 @@ impl SearchIndex {
         file::read(path)
     }
 
+    /// The revision an index file records, read from its first bytes only.
+    pub fn revision_of(path: &std::path::Path) -> Result<String> {
+        file::read_revision(path)
+    }
+
     /// The index, declared current at `generation`: for an index opened from a file
     /// whose revision matched the database while the store's generation stayed
     /// `generation` (read before and after the revision).

@@ -114,7 +114,12 @@ impl SqliteStore {
     /// Where `keruen search` looks for the search index of this database: its path
     /// with `-index` appended (beside the `-wal` and `-shm` files SQLite keeps).
     pub fn index_path(&self) -> PathBuf {
-        let mut p = self.path.as_os_str().to_owned();
+        Self::index_path_for(&self.path)
+    }
+
+    /// [`index_path`](Self::index_path) of the database at `db`.
+    pub fn index_path_for(db: &Path) -> PathBuf {
+        let mut p = db.as_os_str().to_owned();
         p.push("-index");
         PathBuf::from(p)
     }
@@ -123,14 +128,7 @@ impl SqliteStore {
     /// transaction that changes a row replaces. A search index built at one revision answers for the
     /// database as long as it has that revision.
     pub fn revision(&self) -> Result<String> {
-        self.read(|c| {
-            Ok(c.query_row(
-                "SELECT (SELECT user_version FROM pragma_user_version) || '-' || \
-                 coalesce((SELECT value FROM meta WHERE key = 'revision'), '')",
-                [],
-                |r| r.get(0),
-            )?)
-        })
+        self.read(|c| Ok(c.query_row(REVISION_SQL, [], |r| r.get(0))?))
     }
 
     /// Builds the search index and writes it to [`index_path`](Self::index_path).
@@ -151,16 +149,23 @@ impl SqliteStore {
     /// The search index at [`index_path`](Self::index_path): whether there is one, and
     /// if it was built from the database as it is now, the index itself.
     pub fn search_index(&self) -> Result<IndexState> {
-        let path = self.index_path();
+        index_state(&self.index_path(), &self.revision()?)
+    }
+
+    /// [`search_index`](Self::search_index) of the database at `path` without opening
+    /// the store: one read-only connection checks the file is a keruen database and
+    /// reads its revision (what `keruen search` does before anything else, so that an
+    /// answer from the index costs no more than that). A database that is missing,
+    /// not keruen's or too new is refused as [`open`](Self::open) refuses it.
+    pub fn current_index(path: impl AsRef<Path>) -> Result<IndexState> {
+        let path = path.as_ref();
         if !path.exists() {
-            return Ok(IndexState::Missing);
+            return Err(StoreError::Missing(path.to_path_buf()));
         }
-        let (index, built_at) = SearchIndex::open(&path)?;
-        Ok(if built_at == self.revision()? {
-            IndexState::Current(Box::new(index))
-        } else {
-            IndexState::Stale
-        })
+        let Some(conn) = check_is_keruen(path)? else { return Ok(IndexState::Missing) };
+        let revision: String = conn.query_row(REVISION_SQL, [], |r| r.get(0))?;
+        drop(conn);
+        index_state(&Self::index_path_for(path), &revision)
     }
 
     /// Runs `PRAGMA integrity_check` and returns its verdict (`ok` when sound).
@@ -257,14 +262,15 @@ impl Drop for SqliteStore {
 
 /// Refuses a file that is not a keruen database or is newer than this build, by
 /// reading its header only (read-only connection: the file is never modified).
-fn check_is_keruen(path: &Path) -> Result<()> {
+/// Returns that connection (none for an empty file).
+fn check_is_keruen(path: &Path) -> Result<Option<Connection>> {
     let meta = std::fs::metadata(path).map_err(|e| StoreError::Io { path: path.into(), source: e })?;
     if meta.is_dir() {
         return Err(StoreError::NotKeruen { path: path.into(), detail: "it is a directory".into() });
     }
     if meta.len() == 0 {
         // An empty file is what `touch` leaves; SQLite treats it as a new database.
-        return Ok(());
+        return Ok(None);
     }
     let mut header = [0u8; 16];
     {
@@ -299,7 +305,25 @@ fn check_is_keruen(path: &Path) -> Result<()> {
             supported: SCHEMA_VERSION,
         });
     }
-    Ok(())
+    Ok(Some(conn))
+}
+
+/// The SQL of [`SqliteStore::revision`].
+const REVISION_SQL: &str = "SELECT (SELECT user_version FROM pragma_user_version) || '-' || \
+     coalesce((SELECT value FROM meta WHERE key = 'revision'), '')";
+
+/// The state of the index file at `index` for a database at `revision`: the file's
+/// header is compared first, and the rest read only when it is current.
+fn index_state(index: &Path, revision: &str) -> Result<IndexState> {
+    if !index.exists() {
+        return Ok(IndexState::Missing);
+    }
+    if SearchIndex::revision_of(index)? != revision {
+        return Ok(IndexState::Stale);
+    }
+    let (ix, built_at) = SearchIndex::open(index)?;
+    // Replaced between the two reads: the next search will see the new one.
+    Ok(if built_at == revision { IndexState::Current(Box::new(ix)) } else { IndexState::Stale })
 }
 
 fn configure(conn: &Connection) -> Result<()> {
@@ -463,6 +487,13 @@ mod tests {
             IndexState::Current(index) => assert_eq!(index.search(&q).unwrap(), from_sql),
             _ => panic!("the index just written is current"),
         }
+        // The same, found without opening the store.
+        match SqliteStore::current_index(dir.path().join("k.db")).unwrap() {
+            IndexState::Current(index) => assert_eq!(index.search(&q).unwrap(), from_sql),
+            _ => panic!("current without the store too"),
+        }
+        let missing = SqliteStore::current_index(dir.path().join("none.db")).err().unwrap();
+        assert!(matches!(missing, StoreError::Missing(_)), "{missing}");
 
         // A write that finds nothing to change keeps the revision; one that changes a
         // row makes a new one.
@@ -475,6 +506,7 @@ mod tests {
         let second = store.revision().unwrap();
         assert_ne!(second, first);
         assert!(matches!(store.search_index().unwrap(), IndexState::Stale));
+        assert!(matches!(SqliteStore::current_index(dir.path().join("k.db")).unwrap(), IndexState::Stale));
         store.write_search_index().unwrap();
         assert!(matches!(store.search_index().unwrap(), IndexState::Current(_)));
         // The last use of a session token is not a change of the data.
