@@ -39,11 +39,34 @@ fn same_answers(sb: &Sandbox) -> Vec<String> {
     notes
 }
 
+/// A sandbox whose database holds `events` generated events.
+fn imported(events: usize, seed: u64) -> Sandbox {
+    let sb = Sandbox::new();
+    sb.keruen(&[
+        "generate",
+        "--events",
+        &events.to_string(),
+        "--seed",
+        &seed.to_string(),
+        "--out",
+        "a.jsonl",
+    ])
+    .ok();
+    sb.keruen(&["import", "a.jsonl"]).ok();
+    sb
+}
+
+/// Makes every festival an exhibition with plain SQL, behind keruen's back (no new
+/// revision: docs/schema.md says to run `keruen index` after such an edit); returns
+/// how many events changed.
+fn retype_festivals_behind_keruens_back(sb: &Sandbox) -> usize {
+    let conn = rusqlite::Connection::open(sb.db()).unwrap();
+    conn.execute("UPDATE events SET type = 'exhibition' WHERE type = 'festival'", []).unwrap()
+}
+
 #[test]
 fn search_answers_from_the_index_file_as_from_sql_and_notices_a_change() {
-    let sb = Sandbox::new();
-    sb.keruen(&["generate", "--events", "3000", "--seed", "3", "--out", "a.jsonl"]).ok();
-    sb.keruen(&["import", "a.jsonl"]).ok();
+    let sb = imported(3000, 3);
 
     let run = sb.keruen(&["index"]).ok();
     assert!(run.stdout.contains("keruen.db-index") && run.stdout.contains("3,000 events"), "{}", run.stdout);
@@ -51,13 +74,10 @@ fn search_answers_from_the_index_file_as_from_sql_and_notices_a_change() {
     for stderr in same_answers(&sb) {
         assert!(stderr.is_empty(), "a current index is used without a note: {stderr}");
     }
-    // The answers do come from the file: an edit made behind keruen's back (which
-    // gives no new revision; docs/schema.md says to run `keruen index` after one) is
-    // seen by SQL and not by the index.
+    // The answers do come from the file: an edit made behind keruen's back is seen
+    // by SQL and not by the index.
     let (indexed, _) = search_json(&sb, &["--type", "festival"], &[]);
-    let conn = rusqlite::Connection::open(sb.db()).unwrap();
-    conn.execute("UPDATE events SET type = 'exhibition' WHERE type = 'festival'", []).unwrap();
-    drop(conn);
+    retype_festivals_behind_keruens_back(&sb);
     assert_eq!(search_json(&sb, &["--type", "festival"], &[]).0, indexed);
     assert_eq!(search_json(&sb, &["--type", "festival"], &["--no-index"]).0["total"], 0);
     assert!(indexed["total"].as_u64().unwrap() > 0);
@@ -110,9 +130,7 @@ fn search_answers_from_the_index_file_as_from_sql_and_notices_a_change() {
 
 #[test]
 fn a_damaged_index_file_does_not_break_a_search() {
-    let sb = Sandbox::new();
-    sb.keruen(&["generate", "--events", "300", "--seed", "5", "--out", "a.jsonl"]).ok();
-    sb.keruen(&["import", "a.jsonl"]).ok();
+    let sb = imported(300, 5);
     sb.keruen(&["index"]).ok();
     let (good, _) = search_json(&sb, &["--facets"], &[]);
     let file = sb.path("keruen.db-index");
@@ -143,17 +161,11 @@ fn the_index_file_is_for_sqlite_only() {
 /// once, without building an index.
 #[test]
 fn the_server_starts_from_a_current_index_file() {
-    use std::io::{BufRead, BufReader, Read, Write};
-    let sb = Sandbox::new();
-    sb.keruen(&["generate", "--events", "2000", "--seed", "6", "--out", "a.jsonl"]).ok();
-    sb.keruen(&["import", "a.jsonl"]).ok();
+    use std::io::{BufRead, BufReader};
+    let sb = imported(2000, 6);
     sb.keruen(&["index"]).ok();
-    // Behind keruen's back (no new revision): only an index read from the file still
-    // has festivals.
-    let conn = rusqlite::Connection::open(sb.db()).unwrap();
-    let changed = conn.execute("UPDATE events SET type = 'exhibition' WHERE type = 'festival'", []).unwrap();
-    assert!(changed > 0);
-    drop(conn);
+    // Only an index read from the file still has festivals.
+    assert!(retype_festivals_behind_keruens_back(&sb) > 0);
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_keruen"))
         .env_remove("KERUEN_DB")
         .arg("--db")
@@ -169,14 +181,7 @@ fn the_server_starts_from_a_current_index_file() {
         stdout.read_line(&mut banner).unwrap();
     }
     let addr = banner.split("http://").nth(1).unwrap().split('/').next().unwrap().to_string();
-    let get = |path: &str| {
-        let mut s = std::net::TcpStream::connect(&addr).unwrap();
-        write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
-        let mut body = String::new();
-        s.read_to_string(&mut body).unwrap();
-        body
-    };
-    let festivals = get("/api/v1/events?type=festival&limit=1");
+    let festivals = common::http_get(&addr, "/api/v1/events?type=festival&limit=1");
     let _ = child.kill();
     let _ = child.wait();
     assert!(banner.contains("search index: mapped from") && banner.contains("keruen.db-index"), "{banner}");

@@ -6,7 +6,7 @@ mod common;
 
 use common::{Sandbox, repo};
 use keruen_store::scratch::{self, ScratchDb};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 fn keruen(sb: &Sandbox, db: &str, args: &[&str]) -> common::Run {
@@ -92,13 +92,7 @@ fn serve_runs_on_postgres() {
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
     assert!(first.starts_with("keruen serves postgres://"), "{first}");
     let addr = first.split("http://").nth(1).unwrap().trim().trim_end_matches('/').to_string();
-    let get = |path: &str| {
-        let mut s = std::net::TcpStream::connect(&addr).unwrap();
-        write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
-        let mut body = String::new();
-        s.read_to_string(&mut body).unwrap();
-        body
-    };
+    let get = |path: &str| common::http_get(&addr, path);
     let stats = get("/api/v1/stats");
     let search = get("/api/v1/events?q=Tashkent");
     let _ = child.kill();

@@ -47,13 +47,10 @@ pub fn run(cli: &Cli) -> Result<()> {
 /// that searches stay fast; says so (or why not) on stderr. A database without an
 /// index file is left without one.
 pub(crate) fn refresh_if_present(path: &Path) {
-    if db::postgres_url(path).is_some() {
+    if db::postgres_url(path).is_some() || !SqliteStore::index_path_for(path).exists() {
         return;
     }
-    let store = match SqliteStore::open(path) {
-        Ok(s) if s.index_path().exists() => s,
-        _ => return,
-    };
+    let Ok(store) = SqliteStore::open(path) else { return };
     match store.write_search_index() {
         Ok(file) => eprintln!(
             "search index {} brought up to date ({:.1} s)",

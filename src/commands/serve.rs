@@ -32,7 +32,7 @@ pub fn serve(path: &Path, bind: SocketAddr, fallback: bool, config: Config) -> R
         .try_init();
     let (store, index) = open_with_index_file(path, config.search_index)?;
     let index_note = match &index {
-        Some(_) => format!("  search index: mapped from {}-index\n", path.display()),
+        Some(_) => format!("  search index: mapped from {}\n", SqliteStore::index_path_for(path).display()),
         None => String::new(),
     };
     let listener = match keruen_server::bind(bind) {

@@ -113,14 +113,13 @@ impl AppState {
     /// A server over `store` with `config`, whose search index starts as `index` when
     /// given (one opened from the database's index file, current at the store's
     /// generation; see `SearchIndex::with_generation`) instead of being built.
-    pub fn with_index(store: Arc<dyn Store>, config: Config, index: Option<SearchIndex>) -> Self {
+    pub fn with_index(store: Arc<dyn Store>, config: Config, initial: Option<SearchIndex>) -> Self {
         let limiter = LoginLimiter::new(config.login_attempts, config.login_window);
-        let slot = IndexSlot::new(store.clone(), config.search_index, config.search_index_interval);
-        if let Some(ix) = index {
-            slot.install(ix);
+        let index = IndexSlot::new(store.clone(), config.search_index, config.search_index_interval);
+        if let Some(ix) = initial {
+            index.install(ix);
         }
-        slot.start();
-        let index = slot;
+        index.start();
         AppState(Arc::new(Inner {
             store,
             sessions: Sessions::new(config.session_ttl),

@@ -233,6 +233,10 @@ fn finish_events(e: &mut Events) -> Result<()> {
         }
     }
     e.by_kind = by_kind.into_iter().map(|l| Postings::new(l, e.n)).collect();
+    // The stored texts of the sets only told them apart while reading; a search uses
+    // their elements (and an index opened from a file never had them).
+    e.sector_lists.sets = Default::default();
+    e.country_lists.sets = Default::default();
     if min_year <= max_year {
         let years = i64::from(max_year) - i64::from(min_year) + 1;
         if years > 100_000 {

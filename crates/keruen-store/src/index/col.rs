@@ -105,3 +105,34 @@ impl<T: Pod + PartialEq> PartialEq for Col<T> {
 }
 
 impl<T: Pod + Eq> Eq for Col<T> {}
+
+/// Runs of values of varying length, one after another: run `i` is
+/// `flat[ends[i - 1]..ends[i]]` (the words of a vocabulary, the states of each set).
+#[derive(Default)]
+pub(crate) struct Runs<T: Pod> {
+    pub(super) flat: Col<T>,
+    pub(super) ends: Col<u64>,
+}
+
+impl<T: Pod> Runs<T> {
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The `i`-th run.
+    pub(crate) fn get(&self, i: usize) -> &[T] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.flat[start..self.ends[i] as usize]
+    }
+
+    /// Appends a run.
+    pub(crate) fn push(&mut self, run: impl IntoIterator<Item = T>) {
+        self.flat.vec_mut().extend(run);
+        let end = self.flat.len() as u64;
+        self.ends.push(end);
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.flat.heap_bytes() + self.ends.heap_bytes()
+    }
+}

@@ -13,7 +13,7 @@
 //!
 //! A file is written beside its final path and renamed over it, never changed in
 //! place: a process that has the old one mapped keeps reading the old one.
-use super::col::Col;
+use super::col::{Col, Runs};
 use super::sets::{Bitset, Postings};
 use super::words::Words;
 use super::{Entities, Events, Interned, Lists, SearchIndex, Sources, TextArena};
@@ -28,7 +28,7 @@ use std::time::Instant;
 
 const MAGIC: &[u8; 8] = b"KRNINDEX";
 /// Changes whenever the layout does: an older or newer file is refused.
-const FORMAT: u64 = 1;
+const FORMAT: u64 = 2;
 
 /// Writes `ix`, built from the database at `revision`, to `path` (through a
 /// temporary file renamed over it). Returns the bytes written.
@@ -170,8 +170,7 @@ impl<W: Write> Out<W> {
     /// The sets' elements; not the stored texts they were told apart by (a build
     /// needs them, a search does not).
     fn lists(&mut self, l: &Lists) -> std::io::Result<()> {
-        self.array(&l.flat)?;
-        self.array(&l.ends)?;
+        self.runs(&l.members)?;
         self.strings(&l.elements.values)
     }
 
@@ -230,9 +229,13 @@ impl<W: Write> Out<W> {
     }
 
     fn words(&mut self, w: &Words) -> std::io::Result<()> {
-        self.array(&w.bytes)?;
-        self.array(&w.ends)?;
+        self.runs(&w.terms)?;
         w.postings.iter().try_for_each(|p| self.postings(p))
+    }
+
+    fn runs<T: Pod>(&mut self, r: &Runs<T>) -> std::io::Result<()> {
+        self.array(&r.flat)?;
+        self.array(&r.ends)
     }
 
     fn arena(&mut self, a: &TextArena) -> std::io::Result<()> {
@@ -346,16 +349,12 @@ impl In {
     }
 
     fn lists(&mut self) -> Result<Lists> {
-        let flat = self.col::<u32>()?;
-        let ends = self.col::<u32>()?;
+        let members = self.runs::<u32>("a set of sectors or states")?;
         let elements = self.interned()?;
-        if ends.windows(2).any(|w| w[0] > w[1])
-            || ends.last().is_some_and(|&e| e as usize != flat.len())
-            || flat.iter().any(|&el| el as usize >= elements.values.len())
-        {
-            return Err(self.bad("a set of sectors or states that does not add up"));
+        if members.flat.iter().any(|&el| el as usize >= elements.values.len()) {
+            return Err(self.bad("a set of sectors or states names an unknown one"));
         }
-        Ok(Lists { sets: Interned::default(), flat, ends, elements })
+        Ok(Lists { sets: Interned::default(), members, elements })
     }
 
     fn events(&mut self) -> Result<Events> {
@@ -432,13 +431,19 @@ impl In {
     }
 
     fn words(&mut self, n: usize) -> Result<Words> {
-        let bytes = self.col::<u8>()?;
+        let terms = self.runs::<u8>("the words")?;
+        let postings = (0..terms.len()).map(|_| self.postings(n)).collect::<Result<_>>()?;
+        Ok(Words { terms, postings })
+    }
+
+    /// Runs whose ends rise to the end of their values (`what` names them in errors).
+    fn runs<T: Pod>(&mut self, what: &str) -> Result<Runs<T>> {
+        let flat = self.col::<T>()?;
         let ends = self.col::<u64>()?;
-        if ends.windows(2).any(|w| w[0] > w[1]) || ends.last().is_some_and(|&e| e as usize > bytes.len()) {
-            return Err(self.bad("the words do not add up"));
+        if ends.windows(2).any(|w| w[0] > w[1]) || ends.last().is_some_and(|&e| e as usize != flat.len()) {
+            return Err(self.bad(&format!("{what} do not add up")));
         }
-        let postings = (0..ends.len()).map(|_| self.postings(n)).collect::<Result<_>>()?;
-        Ok(Words { bytes, ends, postings })
+        Ok(Runs { flat, ends })
     }
 
     fn arena(&mut self) -> Result<TextArena> {

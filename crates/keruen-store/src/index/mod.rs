@@ -59,7 +59,7 @@ mod sets;
 mod words;
 
 use crate::{EventHit, Page, Result, SearchQuery, SearchResults, SourceHit, Store};
-use col::Col;
+use col::{Col, Runs};
 use keruen_model::{EntityKind, EventStatus, EventType};
 use sets::Postings;
 use std::collections::HashMap;
@@ -199,10 +199,8 @@ impl Interned {
 struct Lists {
     /// The distinct stored values.
     sets: Interned,
-    /// The elements of each stored value, as ids of `elements`, one value's after
-    /// another; `ends[i]` is where the `i`-th value's end.
-    flat: Col<u32>,
-    ends: Col<u32>,
+    /// The elements of each stored value, as ids of `elements`.
+    members: Runs<u32>,
     /// Every element seen.
     elements: Interned,
 }
@@ -210,26 +208,21 @@ struct Lists {
 impl Lists {
     fn id(&mut self, stored: &str) -> u32 {
         let id = self.sets.id(stored);
-        if id as usize == self.ends.len() {
-            for s in stored.split(',').filter(|s| !s.is_empty()) {
-                let el = self.elements.id(s);
-                self.flat.push(el);
-            }
-            let end = self.flat.len() as u32;
-            self.ends.push(end);
+        if id as usize == self.members.len() {
+            let elements = &mut self.elements;
+            self.members.push(stored.split(',').filter(|s| !s.is_empty()).map(|s| elements.id(s)));
         }
         id
     }
 
     /// Distinct stored values.
     fn len(&self) -> usize {
-        self.ends.len()
+        self.members.len()
     }
 
     /// The elements of stored value `id`.
     fn members(&self, id: usize) -> &[u32] {
-        let start = if id == 0 { 0 } else { self.ends[id - 1] as usize };
-        &self.flat[start..self.ends[id] as usize]
+        self.members.get(id)
     }
 
     /// The elements of each stored value, in id order.
@@ -238,7 +231,7 @@ impl Lists {
     }
 
     fn heap_bytes(&self) -> usize {
-        self.sets.heap_bytes() + self.elements.heap_bytes() + self.flat.heap_bytes() + self.ends.heap_bytes()
+        self.sets.heap_bytes() + self.elements.heap_bytes() + self.members.heap_bytes()
     }
 }
 

@@ -2,34 +2,26 @@
 //! sources' folded title, authors and text): each distinct word with the items it
 //! occurs in, the words sorted so that a prefix names a contiguous run of them —
 //! what FTS5's `"word"*` finds.
-use super::col::Col;
+use super::col::Runs;
 use super::sets::{Postings, Set};
 use std::collections::HashMap;
 
 /// Words in byte order, each with its postings.
 #[derive(Default)]
 pub(crate) struct Words {
-    /// The words' bytes, one after another.
-    pub(super) bytes: Col<u8>,
-    /// Where each word ends in `bytes` (it starts where the one before ends).
-    pub(super) ends: Col<u64>,
+    /// The words' bytes.
+    pub(super) terms: Runs<u8>,
     pub(super) postings: Vec<Postings>,
 }
 
 impl Words {
-    /// The `i`-th word's bytes.
-    fn term(&self, i: usize) -> &[u8] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.bytes[start..self.ends[i] as usize]
-    }
-
     /// The first word at or after `from` for which `after` is false (`after` must be
     /// true for a run of words and then false, as for `partition_point`).
     fn first_not(&self, from: usize, after: impl Fn(&[u8]) -> bool) -> usize {
-        let (mut lo, mut hi) = (from, self.ends.len());
+        let (mut lo, mut hi) = (from, self.terms.len());
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            if after(self.term(mid)) {
+            if after(self.terms.get(mid)) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -49,8 +41,7 @@ impl Words {
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.bytes.heap_bytes()
-            + self.ends.heap_bytes()
+        self.terms.heap_bytes()
             + self.postings.iter().map(|p| p.heap_bytes() + std::mem::size_of::<Postings>()).sum::<usize>()
     }
 }
@@ -88,19 +79,17 @@ impl WordsBuilder {
         let mut terms: Vec<(Box<str>, u32)> = self.ids.into_iter().collect();
         terms.sort_unstable();
         let mut items = self.items;
-        let mut bytes = Vec::with_capacity(terms.iter().map(|(t, _)| t.len()).sum());
-        let mut ends = Vec::with_capacity(terms.len());
+        let mut runs = Runs::default();
         let mut postings = Vec::with_capacity(terms.len());
         for (term, id) in terms {
             let mut list = std::mem::take(&mut items[id as usize]);
             for p in list.iter_mut() {
                 *p = position(*p);
             }
-            bytes.extend_from_slice(term.as_bytes());
-            ends.push(bytes.len() as u64);
+            runs.push(term.bytes());
             postings.push(Postings::new(list, n));
         }
-        Words { bytes: bytes.into(), ends: ends.into(), postings }
+        Words { terms: runs, postings }
     }
 }
 

@@ -125,8 +125,8 @@ impl SqliteStore {
     }
 
     /// The database's revision: its schema version and a random value every write
-    /// transaction that changes a row replaces. A search index built at one revision answers for the
-    /// database as long as it has that revision.
+    /// transaction that changes a row replaces. A search index built at one revision
+    /// answers for the database as long as it has that revision.
     pub fn revision(&self) -> Result<String> {
         self.read(|c| Ok(c.query_row(REVISION_SQL, [], |r| r.get(0))?))
     }
