@@ -64,9 +64,7 @@ pub(crate) fn source_body(title: &str, authors: Option<&str>, text: Option<&str>
 /// that a bulk import need not run the text search parser on every row. Words longer
 /// than PostgreSQL indexes (2,046 bytes) are left out, as `to_tsvector` leaves them.
 pub(crate) fn tsvector(body: &str) -> String {
-    let mut words: Vec<&str> = body.split(' ').filter(|w| !w.is_empty() && w.len() <= 2046).collect();
-    words.sort_unstable();
-    words.dedup();
+    let words = tsvector_words(body);
     let mut out = String::with_capacity(body.len() + 3 * words.len());
     for w in words {
         if !out.is_empty() {
@@ -77,6 +75,15 @@ pub(crate) fn tsvector(body: &str) -> String {
         out.push('\'');
     }
     out
+}
+
+/// The lexemes of [`tsvector`]: each word once, sorted bytewise (as PostgreSQL
+/// orders a `tsvector`'s lexemes), none longer than PostgreSQL takes.
+pub(crate) fn tsvector_words(body: &str) -> Vec<&str> {
+    let mut words: Vec<&str> = body.split(' ').filter(|w| !w.is_empty() && w.len() <= 2046).collect();
+    words.sort_unstable();
+    words.dedup();
+    words
 }
 
 /// Authors for display and SQL tools: "Family, Given; Family, Given".

@@ -3,7 +3,7 @@
 //! `search_body` computed on the way and the id sequences moved past the copied ids.
 use super::copy::CopyRows;
 use super::{PgStore, PgTx};
-use crate::columns::{event_body, source_body, tsvector};
+use crate::columns::{event_body, source_body, tsvector_words};
 use crate::tables::{Cell, Kind, RowSink, TABLES, Table, Tables};
 use crate::{Result, StoreError};
 
@@ -94,7 +94,7 @@ impl Tables for PgStore {
                         _ => None,
                     };
                     if let Some(body) = body {
-                        rows.text(&body).text(&tsvector(&body));
+                        rows.text(&body).tsvector(&tsvector_words(&body));
                     }
                     rows.end();
                     if rows.bytes() >= SEND_BYTES {

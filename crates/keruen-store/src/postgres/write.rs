@@ -8,13 +8,15 @@
 //! and `Err` for a database failure.
 //!
 //! An import sends events in batches with `COPY` ([`CopyRows`]): their row ids are
-//! reserved from the sequence first, so that participants, places, evidence and
-//! audit entries are copied alongside in the same order as row-by-row inserts.
+//! handed out by the client ([`Ids`]), so that participants, places, evidence and
+//! audit entries are copied alongside in the same order as row-by-row inserts. The
+//! batches are pipelined ([`Pipeline`]): while the server takes one, the client
+//! checks the next and builds its rows on a second thread.
 use super::PgTx;
 use super::copy::CopyRows;
 use crate::columns::{
     Outcome, SourceFacts, authors, bounds, event_search_body, ingest_summary, sectors, sort_day, source_body,
-    tsvector, unknown_entity, unknown_source, year_of,
+    tsvector, tsvector_words, unknown_entity, unknown_source, year_of,
 };
 use crate::{ImportOptions, ImportReport, IngestBundle, IngestReport, Rejected, Result, StoreError, now};
 use keruen_gazetteer::fold::fold;
@@ -321,6 +323,9 @@ struct EventBatch {
     places: CopyRows,
     evidence: CopyRows,
     audit: CopyRows,
+    /// The highest row id given out in the batch per table of [`Ids`], to move the
+    /// sequences to.
+    last: [Option<i64>; ID_TABLES.len()],
 }
 
 impl EventBatch {
@@ -332,10 +337,18 @@ impl EventBatch {
             places: CopyRows::new(),
             evidence: CopyRows::new(),
             audit: CopyRows::new(),
+            last: [None; ID_TABLES.len()],
         }
     }
 
-    fn add(&mut self, id: i64, e: &Event, rows: &EventRows, actor: Option<&str>) -> Result<()> {
+    fn add(
+        &mut self,
+        ids: &mut Ids,
+        id: i64,
+        e: &Event,
+        rows: &EventRows,
+        actor: Option<&str>,
+    ) -> Result<()> {
         let (lo, hi) = bounds(e.date.as_ref());
         let body = event_search_body(e);
         let sort = sort_day(lo, hi);
@@ -356,7 +369,7 @@ impl EventBatch {
             .text(e.review.as_str())
             .text(&rows.hash)
             .text(&body)
-            .text(&tsvector(&body))
+            .tsvector(&tsvector_words(&body))
             .end();
         for (i, (p, entity)) in e.participants.iter().zip(&rows.participants).enumerate() {
             self.participants.int(id).int(*entity).text(p.role.as_str()).int(i as i64).end();
@@ -367,6 +380,7 @@ impl EventBatch {
         for (i, (v, source)) in e.evidence.iter().zip(&rows.sources).enumerate() {
             let claim = v.claim.as_ref().map(serde_json::to_string).transpose()?;
             self.evidence
+                .int(ids.take(IdOf::Evidence))
                 .int(id)
                 .int(*source)
                 .int(i as i64)
@@ -381,9 +395,21 @@ impl EventBatch {
                 .end();
         }
         if let Some(actor) = actor {
-            self.audit.text(&now()).text(actor).text("create").text(&e.id).text(&rows.record).end();
+            self.created(ids, actor, &e.id, &rows.record);
         }
         Ok(())
+    }
+
+    /// The audit entry of `item` created as `whole`.
+    fn created(&mut self, ids: &mut Ids, actor: &str, item: &str, whole: &str) {
+        self.audit
+            .int(ids.take(IdOf::Audit))
+            .text(&now())
+            .text(actor)
+            .text("create")
+            .text(item)
+            .text(whole)
+            .end();
     }
 
     fn send(&mut self, tx: &mut PgTx) -> Result<()> {
@@ -402,28 +428,62 @@ impl EventBatch {
         self.evidence.send(
             tx,
             "evidence",
-            "event_id, source_id, position, start, \"end\", quote, page, asserted_by, confidence, status, claim",
+            "id, event_id, source_id, position, start, \"end\", quote, page, asserted_by, confidence, status, claim",
         )?;
-        self.audit.send(tx, "audit", "at, actor, action, item, after")
+        self.audit.send(tx, "audit", "id, at, actor, action, item, after")?;
+        for (table, last) in ID_TABLES.iter().zip(self.last) {
+            if let Some(last) = last {
+                tx.query_one("SELECT setval(pg_get_serial_sequence($1, 'id'), $2)", &[table, &last])?;
+            }
+        }
+        Ok(())
     }
 }
 
-/// `n` new row ids of `table`, in order: one block of the sequence. Writers hold the
-/// writers' lock, so nobody else draws from it meanwhile.
-fn reserve_ids(tx: &mut PgTx, table: &str, n: usize) -> Result<Vec<i64>> {
-    if n == 0 {
-        return Ok(Vec::new());
+/// The tables whose row ids an import hands out itself, in the order of [`IdOf`].
+const ID_TABLES: [&str; 4] = ["sources", "events", "evidence", "audit"];
+
+/// A table of [`ID_TABLES`].
+#[derive(Clone, Copy)]
+enum IdOf {
+    Source,
+    Event,
+    Evidence,
+    Audit,
+}
+
+/// Row ids handed out by the client, in order: the next value of each sequence is
+/// read once, and the sequence is moved past the last id a batch used when that
+/// batch is sent. Writers hold the writers' lock, so nobody else draws from the
+/// sequences meanwhile; a batch's ids are therefore known while the previous batch
+/// is still being sent, and the server calls no `nextval` per row.
+#[derive(Clone, Copy)]
+struct Ids {
+    next: [i64; ID_TABLES.len()],
+}
+
+impl Ids {
+    fn load(tx: &mut PgTx) -> Result<Ids> {
+        let mut next = [0; ID_TABLES.len()];
+        for (n, table) in next.iter_mut().zip(ID_TABLES) {
+            let sequence: String = tx.query_one("SELECT pg_get_serial_sequence($1, 'id')", &[&table])?.get(0);
+            let r = tx.query_one(&format!("SELECT last_value, is_called FROM {sequence}"), &[])?;
+            let (last, called): (i64, bool) = (r.get(0), r.get(1));
+            *n = if called { last + 1 } else { last };
+        }
+        Ok(Ids { next })
     }
-    let last: i64 = tx
-        .query_one(
-            &format!(
-                "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
-                               nextval(pg_get_serial_sequence('{table}', 'id')) + $1::bigint - 1)"
-            ),
-            &[&(n as i64)],
-        )?
-        .get(0);
-    Ok((last - n as i64 + 1..=last).collect())
+
+    fn take(&mut self, table: IdOf) -> i64 {
+        let id = self.next[table as usize];
+        self.next[table as usize] += 1;
+        id
+    }
+
+    /// The last id of each table given out since `self` was `before`.
+    fn last_since(&self, before: &Ids) -> [Option<i64>; ID_TABLES.len()] {
+        std::array::from_fn(|t| (self.next[t] > before.next[t]).then(|| self.next[t] - 1))
+    }
 }
 
 /// A source or an event of an import, in file order.
@@ -456,16 +516,33 @@ fn source_row(rows: &mut CopyRows, id: i64, r: &SourceRow) {
         .opt_text(s.text.as_deref())
         .text(&now())
         .text(&body)
-        .text(&tsvector(&body))
+        .tsvector(&tsvector_words(&body))
         .end();
 }
 
-/// Writes sources and events in file order, with `COPY`: each is checked (valid,
-/// references known) and compared with what is stored under its identity — a
-/// source's SHA-256, an event's key — and with the others of the batch: identical is
-/// unchanged, different is refused, new is copied in with its audit entry. Returns
-/// the outcome of each item, in order.
-pub(crate) fn put_items(tx: &mut PgTx, items: &[Item], actor: Option<&str>) -> Result<Vec<Checked<Outcome>>> {
+/// What the database holds of a batch's identities: sources by SHA-256 (row id,
+/// key), events by key (content hash).
+#[derive(Default)]
+struct Stored {
+    sources: HashMap<String, (i64, String)>,
+    events: HashMap<String, String>,
+}
+
+impl Stored {
+    /// Adds what an earlier batch created that may not be in the tables yet.
+    fn extend(&mut self, in_flight: &Stored) {
+        for (sha, v) in &in_flight.sources {
+            self.sources.entry(sha.clone()).or_insert_with(|| v.clone());
+        }
+        for (key, hash) in &in_flight.events {
+            self.events.entry(key.clone()).or_insert_with(|| hash.clone());
+        }
+    }
+}
+
+/// The sources of a batch with their identity computed (`None` for events), and
+/// what is stored under the identities of its sources and events.
+fn look_up(tx: &mut PgTx, items: &[Item]) -> Result<(Vec<Option<Source>>, Stored)> {
     let sources: Vec<Option<Source>> = items
         .iter()
         .map(|it| match it {
@@ -486,29 +563,52 @@ pub(crate) fn put_items(tx: &mut PgTx, items: &[Item], actor: Option<&str>) -> R
     if large {
         tx.tx.batch_execute("SET LOCAL enable_seqscan = off")?;
     }
-    let mut stored_sources: HashMap<String, (i64, String)> = HashMap::new();
+    let mut stored = Stored::default();
     if !shas.is_empty() {
         for r in tx.query("SELECT sha256, id, key FROM sources WHERE sha256 = ANY($1)", &[&shas])? {
-            stored_sources.insert(r.get(0), (r.get(1), r.get(2)));
+            stored.sources.insert(r.get(0), (r.get(1), r.get(2)));
         }
     }
-    let mut stored_events: HashMap<String, String> = HashMap::new();
     if !keys.is_empty() {
         for r in tx.query("SELECT key, content_hash FROM events WHERE key = ANY($1)", &[&keys])? {
-            stored_events.insert(r.get(0), r.get(1));
+            stored.events.insert(r.get(0), r.get(1));
         }
     }
     if large {
         tx.tx.batch_execute("SET LOCAL enable_seqscan TO DEFAULT")?;
     }
+    Ok((sources, stored))
+}
+
+/// A batch checked and turned into rows: the outcome of each item, in order, the
+/// rows of what is new, and the identities of what is new.
+struct Prepared {
+    outcomes: Vec<Checked<Outcome>>,
+    rows: EventBatch,
+    created: Stored,
+}
+
+/// Checks each item of a batch (valid, references known) and compares it with what
+/// is stored under its identity and with the others of the batch: identical is
+/// unchanged, different is refused, new gets its row id and its rows, with its
+/// audit entry. Touches no connection, so that it can run while the previous batch
+/// is being sent.
+fn prepare(
+    res: &mut Resolver,
+    ids: &mut Ids,
+    mut stored: Stored,
+    items: &[Item],
+    sources: &[Option<Source>],
+    actor: Option<&str>,
+) -> Result<Prepared> {
+    let before = *ids;
     let mut outcomes: Vec<Checked<Outcome>> = Vec::with_capacity(items.len());
+    let mut created = Stored::default();
 
     // Sources first, so that the events of the batch can cite them.
-    let res = resolver(tx)?;
-    let mut new_sources: Vec<(usize, SourceRow)> = Vec::new();
-    // Sources of this batch with the same content as a new one: (key, its index).
-    let mut aliases: Vec<(String, usize)> = Vec::new();
-    let mut batch_sha: HashMap<String, usize> = HashMap::new();
+    let mut new_sources: Vec<(usize, i64, SourceRow)> = Vec::new();
+    // Sources of this batch with the same content as a new one: (key, its row id).
+    let mut batch_sha: HashMap<String, i64> = HashMap::new();
     for (i, s) in sources.iter().enumerate() {
         let Some(s) = s else {
             outcomes.push(Ok(Outcome::Unchanged)); // replaced below for events
@@ -518,36 +618,31 @@ pub(crate) fn put_items(tx: &mut PgTx, items: &[Item], actor: Option<&str>) -> R
             outcomes.push(Err(err.to_string()));
             continue;
         }
-        if let Some((id, key)) = stored_sources.get(&s.sha256) {
+        if let Some((id, key)) = stored.sources.get(&s.sha256) {
             // The same source under another key: remember the alias for this transaction.
             res.sources.insert(s.id.clone(), *id);
             res.sources.insert(key.clone(), *id);
             outcomes.push(Ok(Outcome::Unchanged));
-        } else if let Some(&n) = batch_sha.get(&s.sha256) {
-            aliases.push((s.id.clone(), n));
+        } else if let Some(&id) = batch_sha.get(&s.sha256) {
+            res.sources.insert(s.id.clone(), id);
             outcomes.push(Ok(Outcome::Unchanged));
-        } else if res.sources.contains_key(&s.id) || new_sources.iter().any(|(_, r)| r.s.id == s.id) {
+        } else if res.sources.contains_key(&s.id) {
             outcomes.push(Err(format!("source `{}` already exists with different content", s.id)));
         } else {
             let mut bib = s.clone();
             bib.text = None;
             let row = SourceRow { csl: serde_json::to_string(&bib)?, authors: authors(s), s: s.clone() };
-            batch_sha.insert(s.sha256.clone(), new_sources.len());
-            new_sources.push((i, row));
+            let id = ids.take(IdOf::Source);
+            res.sources.insert(s.id.clone(), id);
+            batch_sha.insert(s.sha256.clone(), id);
+            created.sources.insert(s.sha256.clone(), (id, s.id.clone()));
+            new_sources.push((i, id, row));
             outcomes.push(Ok(Outcome::Created));
         }
     }
-    let source_ids = reserve_ids(tx, "sources", new_sources.len())?;
-    let res = resolver(tx)?;
-    for ((_, row), id) in new_sources.iter().zip(&source_ids) {
-        res.sources.insert(row.s.id.clone(), *id);
-    }
-    for (key, n) in aliases {
-        res.sources.insert(key, source_ids[n]);
-    }
 
     // Then the events.
-    let mut new_events: Vec<(usize, EventRows)> = Vec::new();
+    let mut new_events: Vec<(usize, i64, EventRows)> = Vec::new();
     for (i, it) in items.iter().enumerate() {
         let Item::Event(e) = it else { continue };
         let rows = match check_event(res, e)? {
@@ -557,49 +652,63 @@ pub(crate) fn put_items(tx: &mut PgTx, items: &[Item], actor: Option<&str>) -> R
                 continue;
             }
         };
-        outcomes[i] = match stored_events.get(&e.id) {
+        outcomes[i] = match stored.events.get(&e.id) {
             Some(old) if *old == rows.hash => Ok(Outcome::Unchanged),
             Some(_) => Err(format!("event `{}` already exists with different content", e.id)),
             None => {
-                stored_events.insert(e.id.clone(), rows.hash.clone());
-                new_events.push((i, rows));
+                stored.events.insert(e.id.clone(), rows.hash.clone());
+                created.events.insert(e.id.clone(), rows.hash.clone());
+                let id = ids.take(IdOf::Event);
+                new_events.push((i, id, rows));
                 Ok(Outcome::Created)
             }
         };
     }
-    let event_ids = reserve_ids(tx, "events", new_events.len())?;
 
     // Rows in file order, audit entries included.
     let mut batch = EventBatch::new();
-    let mut srcs = new_sources.iter().zip(&source_ids).peekable();
-    let mut evs = new_events.iter().zip(&event_ids).peekable();
+    let mut srcs = new_sources.iter().peekable();
+    let mut evs = new_events.iter().peekable();
     for (i, it) in items.iter().enumerate() {
         match it {
             Item::Source(_) => {
-                if let Some(((_, row), id)) = srcs.next_if(|((j, _), _)| *j == i) {
+                if let Some((_, id, row)) = srcs.next_if(|(j, _, _)| *j == i) {
                     source_row(&mut batch.sources, *id, row);
                     if let Some(actor) = actor {
                         let whole = serde_json::to_string(&row.s)?;
-                        batch
-                            .audit
-                            .text(&now())
-                            .text(actor)
-                            .text("create")
-                            .text(&row.s.id)
-                            .text(&whole)
-                            .end();
+                        batch.created(ids, actor, &row.s.id, &whole);
                     }
                 }
             }
             Item::Event(e) => {
-                if let Some(((_, rows), id)) = evs.next_if(|((j, _), _)| *j == i) {
-                    batch.add(*id, e, rows, actor)?;
+                if let Some((_, id, rows)) = evs.next_if(|(j, _, _)| *j == i) {
+                    batch.add(ids, *id, e, rows, actor)?;
                 }
             }
         }
     }
-    batch.send(tx)?;
-    Ok(outcomes)
+    batch.last = ids.last_since(&before);
+    Ok(Prepared { outcomes, rows: batch, created })
+}
+
+/// The transaction's resolver, taken out of it (loaded first if need be) so that it
+/// can be used while the connection is busy; put it back with `tx.resolver = Some(…)`.
+fn take_resolver(tx: &mut PgTx) -> Result<Resolver> {
+    resolver(tx)?;
+    Ok(tx.resolver.take().expect("just loaded"))
+}
+
+/// Writes sources and events in file order, with `COPY` ([`prepare`] says how each
+/// is judged). Returns the outcome of each item, in order.
+pub(crate) fn put_items(tx: &mut PgTx, items: &[Item], actor: Option<&str>) -> Result<Vec<Checked<Outcome>>> {
+    let mut ids = Ids::load(tx)?;
+    let (sources, stored) = look_up(tx, items)?;
+    let mut res = take_resolver(tx)?;
+    let prepared = prepare(&mut res, &mut ids, stored, items, &sources, actor);
+    tx.resolver = Some(res);
+    let mut prepared = prepared?;
+    prepared.rows.send(tx)?;
+    Ok(prepared.outcomes)
 }
 
 /// Secondary indexes that a bulk import rebuilds instead of maintaining.
@@ -631,13 +740,18 @@ pub(crate) fn import(
             tx.tx.batch_execute(&format!("DROP INDEX {name}"))?;
             rebuild.push(def);
         }
-    }
-    if options.bulk {
-        // Foreign keys are checked row by row (a lookup per participant, place and
-        // piece of evidence); added back at the end, each is checked in one join.
+        // Constraints dropped for the import and added back at the end, primary keys
+        // first. Every row copied would also be inserted into its table's primary
+        // key, and each insertion logged; built at the end, an index is sorted once
+        // and logged page by page (nothing refers to these keys). Foreign keys are
+        // checked row by row (a lookup per participant, place and piece of evidence,
+        // a trigger call per event even where `merged_into` is NULL); added back,
+        // each is checked in one join.
         for r in tx.query(
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
-             WHERE contype = 'f' AND conrelid = ANY(ARRAY['participants', 'event_places', 'evidence']::regclass[])",
+             WHERE (contype = 'p' AND conrelid = ANY(ARRAY['participants', 'event_places', 'evidence', 'audit']::regclass[]))
+                OR (contype = 'f' AND conrelid = ANY(ARRAY['events', 'participants', 'event_places', 'evidence']::regclass[]))
+             ORDER BY contype DESC, conrelid::regclass::text, conname",
             &[],
         )? {
             let (table, name, def): (String, String, String) = (r.get(0), r.get(1), r.get(2));
@@ -696,8 +810,43 @@ impl Tally<'_> {
 /// A record waiting for its batch: line, raw text, the record (a source or an event).
 type Pending = Vec<(usize, String, Record)>;
 
-/// Writes the pending sources and events and counts their outcomes.
-fn flush(tx: &mut PgTx, pending: &mut Pending, actor: &str, tally: &mut Tally) -> Result<()> {
+/// An import's batches in flight: while one batch's rows are sent (the server
+/// busy), the next is checked and turned into rows (the client busy), on two
+/// threads, so that neither waits for the other.
+#[derive(Default)]
+struct Pipeline {
+    /// The row ids to give out next; loaded with the first batch.
+    ids: Option<Ids>,
+    /// The rows of the last batch prepared, not sent yet.
+    unsent: Option<EventBatch>,
+    /// The sources and events those rows create: not in the tables yet, so the next
+    /// batch's lookups cannot see them.
+    in_flight: Stored,
+}
+
+impl Pipeline {
+    /// Sends what is unsent, so that the tables hold everything prepared so far.
+    fn drain(&mut self, tx: &mut PgTx) -> Result<()> {
+        if let Some(mut rows) = self.unsent.take() {
+            rows.send(tx)?;
+        }
+        self.in_flight = Stored::default();
+        // What is written next outside the pipeline may draw from the sequences.
+        self.ids = None;
+        Ok(())
+    }
+}
+
+/// Prepares the pending sources and events while the previous batch is sent, and
+/// counts their outcomes; their rows are sent with the next batch or by
+/// [`Pipeline::drain`].
+fn flush(
+    tx: &mut PgTx,
+    pending: &mut Pending,
+    actor: &str,
+    tally: &mut Tally,
+    pipe: &mut Pipeline,
+) -> Result<()> {
     if pending.is_empty() {
         return Ok(());
     }
@@ -709,8 +858,34 @@ fn flush(tx: &mut PgTx, pending: &mut Pending, actor: &str, tally: &mut Tally) -
             Record::Entity(_) => unreachable!("entities are written one at a time"),
         })
         .collect();
-    let outcomes = put_items(tx, &items, Some(actor))?;
-    for ((line, raw, r), outcome) in pending.drain(..).zip(outcomes) {
+    let mut ids = match pipe.ids.take() {
+        Some(ids) => ids,
+        None => Ids::load(tx)?,
+    };
+    let (sources, mut stored) = look_up(tx, &items)?;
+    stored.extend(&pipe.in_flight);
+    let mut res = take_resolver(tx)?;
+    let unsent = pipe.unsent.take();
+    let (sent, prepared) = std::thread::scope(|scope| {
+        let sender = unsent.map(|mut rows| {
+            let tx = &mut *tx;
+            scope.spawn(move || rows.send(tx))
+        });
+        let prepared = prepare(&mut res, &mut ids, stored, &items, &sources, Some(actor));
+        let sent = match sender {
+            Some(h) => h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => Ok(()),
+        };
+        (sent, prepared)
+    });
+    tx.resolver = Some(res);
+    sent?;
+    let prepared = prepared?;
+    pipe.ids = Some(ids);
+    pipe.in_flight = prepared.created;
+    pipe.unsent = Some(prepared.rows);
+    drop(items);
+    for ((line, raw, r), outcome) in pending.drain(..).zip(prepared.outcomes) {
         let kind = if matches!(r, Record::Source(_)) { Kind::Source } else { Kind::Event };
         tally.count(line, raw, kind, outcome)?;
     }
@@ -725,29 +900,34 @@ fn import_records(
 ) -> Result<ImportReport> {
     let mut tally = Tally { report: ImportReport::default(), skip_invalid: options.skip_invalid, rejected };
     let mut pending: Pending = Vec::new();
+    let mut pipe = Pipeline::default();
     for item in records {
         let RecordLine { line, record, raw } = item;
         match record {
             Ok(r @ (Record::Source(_) | Record::Event(_))) => {
                 pending.push((line, raw, r));
                 if pending.len() == BATCH {
-                    flush(tx, &mut pending, &options.actor, &mut tally)?;
+                    flush(tx, &mut pending, &options.actor, &mut tally, &mut pipe)?;
                 }
             }
             other => {
                 // Entities (few) and unreadable lines are taken in their place among
                 // the rest, so that the audit log and the rejects follow the file.
-                flush(tx, &mut pending, &options.actor, &mut tally)?;
+                flush(tx, &mut pending, &options.actor, &mut tally, &mut pipe)?;
                 let outcome = match other {
                     Err(message) => Err(message),
-                    Ok(Record::Entity(e)) => put_entity(tx, &e, "import", Some(&options.actor))?,
+                    Ok(Record::Entity(e)) => {
+                        pipe.drain(tx)?;
+                        put_entity(tx, &e, "import", Some(&options.actor))?
+                    }
                     Ok(_) => unreachable!("sources and events are batched above"),
                 };
                 tally.count(line, raw, Kind::Entity, outcome)?;
             }
         }
     }
-    flush(tx, &mut pending, &options.actor, &mut tally)?;
+    flush(tx, &mut pending, &options.actor, &mut tally, &mut pipe)?;
+    pipe.drain(tx)?;
     Ok(tally.report)
 }
 

@@ -99,6 +99,7 @@ macro_rules! suite {
             store::names_and_source_hits_follow_the_keys_asked_for,
             store::importing_twice_adds_nothing_and_a_changed_record_is_refused,
             store::a_failed_import_writes_nothing,
+            store::later_batches_of_one_import_see_the_earlier_ones,
             store::skip_invalid_imports_the_rest,
             store::search_finds_places_by_any_of_their_names_in_any_script,
             store::candidates_are_hidden_unless_asked_for,

@@ -5,7 +5,7 @@ use keruen_model::{
     Coordinates, Entity, EntityKind, Event, EventType, Evidence, Name, NameForm, Participant, Record,
     RecordLine, ReviewStatus, Role, Source,
 };
-use keruen_store::{ImportOptions, IngestBundle, SearchQuery, Store, StoreError};
+use keruen_store::{Actor, ImportOptions, IngestBundle, SearchQuery, Store, StoreError};
 
 fn country(code: &str, en: &str, ru: &str) -> Entity {
     Entity {
@@ -213,6 +213,77 @@ pub fn importing_twice_adds_nothing_and_a_changed_record_is_refused(f: &Factory)
     let err = import(store, vec![Record::Event(changed)]).unwrap_err();
     assert!(matches!(err, StoreError::Invalid { line: 1, .. }), "{err}");
     assert_eq!(store.stats().unwrap(), before);
+}
+
+/// An import of several batches (10,000 records each on PostgreSQL, whose next
+/// batch is checked while the last is still being copied): a record repeating one
+/// of the previous batch is judged against it — identical is unchanged, changed is
+/// refused with its line — a source repeated under another key is the same source,
+/// and the writes after the import draw fresh row ids.
+pub fn later_batches_of_one_import_see_the_earlier_ones(f: &Factory) {
+    let Some(db) = seeded(f) else { return };
+    let store = db.store();
+    let text_source = |key: &str| {
+        let mut s = Source::from_text("A long chronicle", "The chronicle's text.");
+        s.id = key.into();
+        s
+    };
+    let big = |i: usize, title: &str| {
+        let mut e =
+            ev(&format!("big-{i:05}"), EventType::Festival, "2001", &["KZ"], &[], ReviewStatus::Accepted);
+        e.title = Some(title.into());
+        e
+    };
+    let records = |repeat_title: &str| {
+        let mut out = vec![Record::Source(source()), Record::Source(text_source("src-long"))];
+        for i in 0..10_000 {
+            out.push(Record::Event(big(i, &format!("Festival {i}"))));
+        }
+        // The second batch: a repeat of the first batch's last event, the long source
+        // under a second key, and an event citing that key.
+        out.push(Record::Event(big(9_999, repeat_title)));
+        out.push(Record::Source(text_source("src-long-again")));
+        let mut cites = big(10_000, "Festival 10000");
+        cites.evidence = vec![Evidence::new("src-long-again", "user:test")];
+        out.push(Record::Event(cites));
+        for i in 10_001..12_500 {
+            out.push(Record::Event(big(i, &format!("Festival {i}"))));
+        }
+        out
+    };
+    let import_bulk = |records: Vec<Record>| {
+        let mut lines = records.into_iter().enumerate().map(|(i, r)| RecordLine {
+            line: i + 1,
+            record: Ok(r),
+            raw: String::new(),
+        });
+        store.import(&mut lines, &ImportOptions { bulk: true, ..ImportOptions::default() }, &mut |_| {})
+    };
+    let before = store.stats().unwrap();
+    match import_bulk(records("Changed")) {
+        Err(StoreError::Invalid { line, message }) => {
+            assert_eq!(line, 10_003);
+            assert!(message.contains("big-09999") && message.contains("different content"), "{message}");
+        }
+        other => panic!("a changed repeat must be refused: {other:?}"),
+    }
+    assert_eq!(store.stats().unwrap(), before, "nothing of the refused import stays");
+
+    let report = import_bulk(records("Festival 9999")).unwrap();
+    assert_eq!((report.events, report.sources, report.unchanged), (12_500, 2, 2));
+    let cited = store.event("big-10000").unwrap().unwrap();
+    assert_eq!(cited.evidence[0].source, "src-long", "the second key names the stored source");
+    assert_eq!(store.event("big-09999").unwrap().unwrap().title.as_deref(), Some("Festival 9999"));
+
+    // Writes after the import get row ids past the imported ones: a review appends to
+    // the audit log, an import adds an event with its evidence.
+    store.review(&Actor::local_admin(), &["big-12499".into()], ReviewStatus::Rejected, None).unwrap();
+    import(store, vec![Record::Event(big(12_500, "One more"))]).unwrap();
+    let history = store.history("big-12499").unwrap();
+    assert_eq!(history.iter().map(|h| h.action.as_str()).collect::<Vec<_>>(), ["create", "review"]);
+    assert_eq!(store.stats().unwrap().events, before.events + 12_501);
+    let ids = db.rows("SELECT CAST(count(*) AS TEXT), CAST(count(DISTINCT id) AS TEXT) FROM evidence");
+    assert_eq!(ids[0][0], ids[0][1]);
 }
 
 pub fn a_failed_import_writes_nothing(f: &Factory) {
