@@ -379,7 +379,18 @@ fn large_batches_find_stored_events_by_key() {
         });
         pg.import(&mut lines, &ImportOptions { bulk, ..ImportOptions::default() }, &mut |_| {})
     };
+    // A bulk import drops keys, foreign keys and indexes, and must put every one back.
+    let schema = || {
+        let mut c = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
+        let q = "SELECT conrelid::regclass::text || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated::text
+                 FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+                 UNION ALL SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1";
+        c.query(q, &[]).unwrap().iter().map(|r| r.get::<_, String>(0)).collect::<Vec<_>>()
+    };
+    let before = schema();
+    assert!(before.iter().any(|c| c.starts_with("participants PRIMARY KEY")), "{before:?}");
     assert_eq!(import(events(None), true).unwrap().events, 2_500);
+    assert_eq!(schema(), before);
     let again = import(events(None), false).unwrap();
     assert_eq!((again.events, again.unchanged), (0, 2_501));
     match import(events(Some(1_234)), false) {

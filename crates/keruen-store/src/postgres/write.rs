@@ -722,6 +722,7 @@ const BULK_INDEXES: &[&str] = &[
     "evidence_event",
     "evidence_source",
     "audit_item",
+    "sources_search",
 ];
 
 pub(crate) fn import(
@@ -740,22 +741,28 @@ pub(crate) fn import(
             tx.tx.batch_execute(&format!("DROP INDEX {name}"))?;
             rebuild.push(def);
         }
-        // Constraints dropped for the import and added back at the end, primary keys
-        // first. Every row copied would also be inserted into its table's primary
-        // key, and each insertion logged; built at the end, an index is sorted once
-        // and logged page by page (nothing refers to these keys). Foreign keys are
-        // checked row by row (a lookup per participant, place and piece of evidence,
-        // a trigger call per event even where `merged_into` is NULL); added back,
-        // each is checked in one join.
-        for r in tx.query(
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
-             WHERE (contype = 'p' AND conrelid = ANY(ARRAY['participants', 'event_places', 'evidence', 'audit']::regclass[]))
-                OR (contype = 'f' AND conrelid = ANY(ARRAY['events', 'participants', 'event_places', 'evidence']::regclass[]))
-             ORDER BY contype DESC, conrelid::regclass::text, conname",
-            &[],
-        )? {
-            let (table, name, def): (String, String, String) = (r.get(0), r.get(1), r.get(2));
+        // Constraints dropped for the import and added back at the end. Every row
+        // copied would also be inserted into its table's primary key, and each
+        // insertion logged; built at the end, a key is sorted once and logged page by
+        // page. Foreign keys are checked row by row (a lookup per participant, place
+        // and piece of evidence, a trigger call per event even where `merged_into` is
+        // NULL); added back, each is checked in one join. The foreign keys go first
+        // and come back last: those into `events` rest on its primary key.
+        let constraints: Vec<(i8, String, String, String)> = tx
+            .query(
+                "SELECT contype, conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+                 WHERE contype IN ('p', 'f')
+                   AND conrelid = ANY(ARRAY['events', 'participants', 'event_places', 'evidence', 'audit']::regclass[])
+                 ORDER BY contype, conrelid::regclass::text, conname",
+                &[],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+            .collect();
+        for (_, table, name, _) in &constraints {
             tx.tx.batch_execute(&format!("ALTER TABLE {table} DROP CONSTRAINT {name}"))?;
+        }
+        for (_, table, name, def) in constraints.iter().rev() {
             rebuild.push(format!("ALTER TABLE {table} ADD CONSTRAINT {name} {def}"));
         }
     }
