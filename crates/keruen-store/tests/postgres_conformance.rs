@@ -382,7 +382,8 @@ fn large_batches_find_stored_events_by_key() {
     // A bulk import drops keys, foreign keys and indexes, and must put every one back.
     let schema = || {
         let mut c = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
-        let q = "SELECT conrelid::regclass::text || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated::text
+        let q =
+            "SELECT conrelid::regclass::text || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated::text
                  FROM pg_constraint WHERE connamespace = 'public'::regnamespace
                  UNION ALL SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1";
         c.query(q, &[]).unwrap().iter().map(|r| r.get::<_, String>(0)).collect::<Vec<_>>()
