@@ -117,9 +117,27 @@ impl CopyRows {
 
     /// Sends the rows to `table (columns)` and empties the buffer.
     pub(crate) fn send(&mut self, tx: &mut PgTx, table: &str, columns: &str) -> Result<()> {
+        self.copy(tx, table, columns, "FORMAT binary")
+    }
+
+    /// [`CopyRows::send`], with the rows frozen if `freeze`: written as visible to
+    /// every transaction, so that nothing has to rewrite their pages later to mark
+    /// them so, and later scans skip the visibility checks. Only into a table
+    /// truncated (or created) in this transaction.
+    pub(crate) fn send_frozen_if(
+        &mut self,
+        freeze: bool,
+        tx: &mut PgTx,
+        table: &str,
+        columns: &str,
+    ) -> Result<()> {
+        self.copy(tx, table, columns, if freeze { "FORMAT binary, FREEZE" } else { "FORMAT binary" })
+    }
+
+    fn copy(&mut self, tx: &mut PgTx, table: &str, columns: &str, options: &str) -> Result<()> {
         if self.rows > 0 {
             let io = |e| crate::StoreError::Io { path: table.into(), source: e };
-            let mut w = tx.tx.copy_in(&format!("COPY {table} ({columns}) FROM STDIN (FORMAT binary)"))?;
+            let mut w = tx.tx.copy_in(&format!("COPY {table} ({columns}) FROM STDIN ({options})"))?;
             w.write_all(HEADER).map_err(io)?;
             w.write_all(&self.buf).map_err(io)?;
             w.write_all(TRAILER).map_err(io)?;

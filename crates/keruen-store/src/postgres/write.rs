@@ -326,6 +326,8 @@ struct EventBatch {
     /// The highest row id given out in the batch per table of [`Ids`], to move the
     /// sequences to.
     last: [Option<i64>; ID_TABLES.len()],
+    /// Whether events and their rows go in frozen ([`CopyRows::send_frozen_if`]).
+    freeze: bool,
 }
 
 impl EventBatch {
@@ -338,6 +340,7 @@ impl EventBatch {
             evidence: CopyRows::new(),
             audit: CopyRows::new(),
             last: [None; ID_TABLES.len()],
+            freeze: false,
         }
     }
 
@@ -413,19 +416,27 @@ impl EventBatch {
     }
 
     fn send(&mut self, tx: &mut PgTx) -> Result<()> {
+        let freeze = self.freeze;
         self.sources.send(
             tx,
             "sources",
             "id, key, sha256, csl_type, title, authors, issued, language, file_name, csl, text, created_at, search_body, search_tsv",
         )?;
-        self.events.send(
+        self.events.send_frozen_if(
+            freeze,
             tx,
             "events",
             "id, key, type, title, description, date, date_lo, date_hi, sort_day, year, status, sectors, countries, review, content_hash, search_body, search_tsv",
         )?;
-        self.participants.send(tx, "participants", "event_id, entity_id, role, position")?;
-        self.places.send(tx, "event_places", "event_id, entity_id, position")?;
-        self.evidence.send(
+        self.participants.send_frozen_if(
+            freeze,
+            tx,
+            "participants",
+            "event_id, entity_id, role, position",
+        )?;
+        self.places.send_frozen_if(freeze, tx, "event_places", "event_id, entity_id, position")?;
+        self.evidence.send_frozen_if(
+            freeze,
             tx,
             "evidence",
             "id, event_id, source_id, position, start, \"end\", quote, page, asserted_by, confidence, status, claim",
@@ -766,7 +777,26 @@ pub(crate) fn import(
             rebuild.push(format!("ALTER TABLE {table} ADD CONSTRAINT {name} {def}"));
         }
     }
-    let report = import_records(tx, records, options, rejected)?;
+    // Into empty event tables (a new database), truncating them first lets the rows
+    // go in frozen: later reads, index builds and the foreign keys' checks then skip
+    // the visibility checks, and nothing rewrites every page afterwards to record
+    // that the import committed. Other writers wait on the writers' lock, so the
+    // tables stay empty until the import's own rows arrive. (The audit log refuses
+    // TRUNCATE and is left as it is.)
+    let mut freeze = false;
+    if options.bulk {
+        freeze = tx
+            .query_one(
+                "SELECT NOT EXISTS (SELECT 1 FROM events) AND NOT EXISTS (SELECT 1 FROM participants)
+                    AND NOT EXISTS (SELECT 1 FROM event_places) AND NOT EXISTS (SELECT 1 FROM evidence)",
+                &[],
+            )?
+            .get(0);
+        if freeze {
+            tx.tx.batch_execute("TRUNCATE events, participants, event_places, evidence")?;
+        }
+    }
+    let report = import_records(tx, records, options, rejected, freeze)?;
     for sql in &rebuild {
         tx.tx.batch_execute(sql)?;
     }
@@ -829,6 +859,9 @@ struct Pipeline {
     /// The sources and events those rows create: not in the tables yet, so the next
     /// batch's lookups cannot see them.
     in_flight: Stored,
+    /// Whether the event tables were truncated in this transaction, so that rows can
+    /// go in frozen.
+    freeze: bool,
 }
 
 impl Pipeline {
@@ -890,7 +923,7 @@ fn flush(
     let prepared = prepared?;
     pipe.ids = Some(ids);
     pipe.in_flight = prepared.created;
-    pipe.unsent = Some(prepared.rows);
+    pipe.unsent = Some(EventBatch { freeze: pipe.freeze, ..prepared.rows });
     drop(items);
     for ((line, raw, r), outcome) in pending.drain(..).zip(prepared.outcomes) {
         let kind = if matches!(r, Record::Source(_)) { Kind::Source } else { Kind::Event };
@@ -904,10 +937,11 @@ fn import_records(
     records: &mut dyn Iterator<Item = RecordLine>,
     options: &ImportOptions,
     rejected: &mut dyn FnMut(Rejected),
+    freeze: bool,
 ) -> Result<ImportReport> {
     let mut tally = Tally { report: ImportReport::default(), skip_invalid: options.skip_invalid, rejected };
     let mut pending: Pending = Vec::new();
-    let mut pipe = Pipeline::default();
+    let mut pipe = Pipeline { freeze, ..Pipeline::default() };
     for item in records {
         let RecordLine { line, record, raw } = item;
         match record {
