@@ -326,8 +326,6 @@ struct EventBatch {
     /// The highest row id given out in the batch per table of [`Ids`], to move the
     /// sequences to.
     last: [Option<i64>; ID_TABLES.len()],
-    /// Whether events and their rows go in frozen ([`CopyRows::send_frozen_if`]).
-    freeze: bool,
 }
 
 impl EventBatch {
@@ -340,7 +338,6 @@ impl EventBatch {
             evidence: CopyRows::new(),
             audit: CopyRows::new(),
             last: [None; ID_TABLES.len()],
-            freeze: false,
         }
     }
 
@@ -415,8 +412,9 @@ impl EventBatch {
             .end();
     }
 
-    fn send(&mut self, tx: &mut PgTx) -> Result<()> {
-        let freeze = self.freeze;
+    /// Sends the rows; events and their rows go in frozen if `freeze`
+    /// ([`CopyRows::send_frozen_if`]).
+    fn send(&mut self, tx: &mut PgTx, freeze: bool) -> Result<()> {
         self.sources.send(
             tx,
             "sources",
@@ -718,7 +716,7 @@ pub(crate) fn put_items(tx: &mut PgTx, items: &[Item], actor: Option<&str>) -> R
     let prepared = prepare(&mut res, &mut ids, stored, items, &sources, actor);
     tx.resolver = Some(res);
     let mut prepared = prepared?;
-    prepared.rows.send(tx)?;
+    prepared.rows.send(tx, false)?;
     Ok(prepared.outcomes)
 }
 
@@ -868,7 +866,7 @@ impl Pipeline {
     /// Sends what is unsent, so that the tables hold everything prepared so far.
     fn drain(&mut self, tx: &mut PgTx) -> Result<()> {
         if let Some(mut rows) = self.unsent.take() {
-            rows.send(tx)?;
+            rows.send(tx, self.freeze)?;
         }
         self.in_flight = Stored::default();
         // What is written next outside the pipeline may draw from the sequences.
@@ -905,11 +903,11 @@ fn flush(
     let (sources, mut stored) = look_up(tx, &items)?;
     stored.extend(&pipe.in_flight);
     let mut res = take_resolver(tx)?;
-    let unsent = pipe.unsent.take();
+    let (unsent, freeze) = (pipe.unsent.take(), pipe.freeze);
     let (sent, prepared) = std::thread::scope(|scope| {
         let sender = unsent.map(|mut rows| {
             let tx = &mut *tx;
-            scope.spawn(move || rows.send(tx))
+            scope.spawn(move || rows.send(tx, freeze))
         });
         let prepared = prepare(&mut res, &mut ids, stored, &items, &sources, Some(actor));
         let sent = match sender {
@@ -923,8 +921,7 @@ fn flush(
     let prepared = prepared?;
     pipe.ids = Some(ids);
     pipe.in_flight = prepared.created;
-    pipe.unsent = Some(EventBatch { freeze: pipe.freeze, ..prepared.rows });
-    drop(items);
+    pipe.unsent = Some(prepared.rows);
     for ((line, raw, r), outcome) in pending.drain(..).zip(prepared.outcomes) {
         let kind = if matches!(r, Record::Source(_)) { Kind::Source } else { Kind::Event };
         tally.count(line, raw, kind, outcome)?;
