@@ -21,7 +21,8 @@ use crate::columns::{
 use crate::{ImportOptions, ImportReport, IngestBundle, IngestReport, Rejected, Result, StoreError, now};
 use keruen_gazetteer::fold::fold;
 use keruen_model::{Entity, Event, Record, RecordLine, Source};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 /// A record's problem, or what writing it did.
 type Checked<T> = std::result::Result<T, String>;
@@ -412,8 +413,8 @@ impl EventBatch {
             .end();
     }
 
-    /// Sends the rows; events and their rows go in frozen if `freeze`
-    /// ([`CopyRows::send_frozen_if`]).
+    /// Sends the rows and empties the buffers (keeping their capacity); events and
+    /// their rows go in frozen if `freeze` ([`CopyRows::send_frozen_if`]).
     fn send(&mut self, tx: &mut PgTx, freeze: bool) -> Result<()> {
         self.sources.send(
             tx,
@@ -549,9 +550,38 @@ impl Stored {
     }
 }
 
+/// The keys of the events an import created, as 64-bit fingerprints, kept when it
+/// began with no events: the only events stored are then its own, and a key whose
+/// fingerprint is absent is certainly not stored. Eight bytes per event, where the
+/// keys themselves would take tens.
+#[derive(Default)]
+struct KnownEvents(HashSet<u64>);
+
+impl KnownEvents {
+    fn fingerprint(key: &str) -> u64 {
+        let mut h = std::hash::DefaultHasher::new();
+        key.hash(&mut h);
+        h.finish()
+    }
+
+    fn add(&mut self, key: &str) {
+        self.0.insert(Self::fingerprint(key));
+    }
+
+    /// Whether an event under `key` may be stored (certainly not when false).
+    fn may_hold(&self, key: &str) -> bool {
+        self.0.contains(&Self::fingerprint(key))
+    }
+}
+
 /// The sources of a batch with their identity computed (`None` for events), and
-/// what is stored under the identities of its sources and events.
-fn look_up(tx: &mut PgTx, items: &[Item]) -> Result<(Vec<Option<Source>>, Stored)> {
+/// what is stored under the identities of its sources and events. With `known`, only
+/// the events it may hold are looked up.
+fn look_up(
+    tx: &mut PgTx,
+    items: &[Item],
+    known: Option<&KnownEvents>,
+) -> Result<(Vec<Option<Source>>, Stored)> {
     let sources: Vec<Option<Source>> = items
         .iter()
         .map(|it| match it {
@@ -563,12 +593,14 @@ fn look_up(tx: &mut PgTx, items: &[Item]) -> Result<(Vec<Option<Source>>, Stored
     let keys: Vec<&str> = items
         .iter()
         .filter_map(|it| if let Item::Event(e) = it { Some(e.id.as_str()) } else { None })
+        .filter(|key| known.is_none_or(|k| k.may_hold(key)))
         .collect();
     // During a bulk import the tables grow inside the transaction, without statistics,
     // and PostgreSQL scans the whole of `events` for each batch's keys (tens of
     // milliseconds per batch, growing with every batch). The unique indexes answer in
     // a fraction of that: seq scans are ruled out for these two lookups only.
-    let large = shas.len() + keys.len() >= INDEXED_LOOKUP;
+    let indexed_keys = if known.is_none() { keys.len() } else { 0 };
+    let large = shas.len() + indexed_keys >= INDEXED_LOOKUP;
     if large {
         tx.tx.batch_execute("SET LOCAL enable_seqscan = off")?;
     }
@@ -578,13 +610,23 @@ fn look_up(tx: &mut PgTx, items: &[Item]) -> Result<(Vec<Option<Source>>, Stored
             stored.sources.insert(r.get(0), (r.get(1), r.get(2)));
         }
     }
-    if !keys.is_empty() {
+    if !keys.is_empty() && known.is_none() {
         for r in tx.query("SELECT key, content_hash FROM events WHERE key = ANY($1)", &[&keys])? {
             stored.events.insert(r.get(0), r.get(1));
         }
     }
     if large {
         tx.tx.batch_execute("SET LOCAL enable_seqscan TO DEFAULT")?;
+    }
+    if !keys.is_empty() && known.is_some() {
+        // `events` has no index on `key` during this import: one pass over it, the
+        // keys hashed. Only repeated keys (or a rare clash of fingerprints) get here.
+        for r in tx.query(
+            "SELECT key, content_hash FROM events WHERE key IN (SELECT unnest($1::text[]))",
+            &[&keys],
+        )? {
+            stored.events.insert(r.get(0), r.get(1));
+        }
     }
     Ok((sources, stored))
 }
@@ -609,6 +651,7 @@ fn prepare(
     items: &[Item],
     sources: &[Option<Source>],
     actor: Option<&str>,
+    mut batch: EventBatch,
 ) -> Result<Prepared> {
     let before = *ids;
     let mut outcomes: Vec<Checked<Outcome>> = Vec::with_capacity(items.len());
@@ -675,7 +718,6 @@ fn prepare(
     }
 
     // Rows in file order, audit entries included.
-    let mut batch = EventBatch::new();
     let mut srcs = new_sources.iter().peekable();
     let mut evs = new_events.iter().peekable();
     for (i, it) in items.iter().enumerate() {
@@ -711,9 +753,9 @@ fn take_resolver(tx: &mut PgTx) -> Result<Resolver> {
 /// is judged). Returns the outcome of each item, in order.
 pub(crate) fn put_items(tx: &mut PgTx, items: &[Item], actor: Option<&str>) -> Result<Vec<Checked<Outcome>>> {
     let mut ids = Ids::load(tx)?;
-    let (sources, stored) = look_up(tx, items)?;
+    let (sources, stored) = look_up(tx, items, None)?;
     let mut res = take_resolver(tx)?;
-    let prepared = prepare(&mut res, &mut ids, stored, items, &sources, actor);
+    let prepared = prepare(&mut res, &mut ids, stored, items, &sources, actor, EventBatch::new());
     tx.resolver = Some(res);
     let mut prepared = prepared?;
     prepared.rows.send(tx, false)?;
@@ -740,41 +782,6 @@ pub(crate) fn import(
     options: &ImportOptions,
     rejected: &mut dyn FnMut(Rejected),
 ) -> Result<ImportReport> {
-    let mut rebuild = Vec::new();
-    if options.bulk {
-        for r in tx.query(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ANY($1)",
-            &[&BULK_INDEXES],
-        )? {
-            let (name, def): (String, String) = (r.get(0), r.get(1));
-            tx.tx.batch_execute(&format!("DROP INDEX {name}"))?;
-            rebuild.push(def);
-        }
-        // Constraints dropped for the import and added back at the end. Every row
-        // copied would also be inserted into its table's primary key, and each
-        // insertion logged; built at the end, a key is sorted once and logged page by
-        // page. Foreign keys are checked row by row (a lookup per participant, place
-        // and piece of evidence, a trigger call per event even where `merged_into` is
-        // NULL); added back, each is checked in one join. The foreign keys go first
-        // and come back last: those into `events` rest on its primary key.
-        let constraints: Vec<(i8, String, String, String)> = tx
-            .query(
-                "SELECT contype, conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
-                 WHERE contype IN ('p', 'f')
-                   AND conrelid = ANY(ARRAY['events', 'participants', 'event_places', 'evidence', 'audit']::regclass[])
-                 ORDER BY contype, conrelid::regclass::text, conname",
-                &[],
-            )?
-            .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
-            .collect();
-        for (_, table, name, _) in &constraints {
-            tx.tx.batch_execute(&format!("ALTER TABLE {table} DROP CONSTRAINT {name}"))?;
-        }
-        for (_, table, name, def) in constraints.iter().rev() {
-            rebuild.push(format!("ALTER TABLE {table} ADD CONSTRAINT {name} {def}"));
-        }
-    }
     // Into empty event tables (a new database), truncating them first lets the rows
     // go in frozen: later reads, index builds and the foreign keys' checks then skip
     // the visibility checks, and nothing rewrites every page afterwards to record
@@ -794,9 +801,63 @@ pub(crate) fn import(
             tx.tx.batch_execute("TRUNCATE events, participants, event_places, evidence")?;
         }
     }
+    let mut rebuild = Vec::new();
+    let mut foreign_keys = Vec::new();
+    if options.bulk {
+        for r in tx.query(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ANY($1)",
+            &[&BULK_INDEXES],
+        )? {
+            let (name, def): (String, String) = (r.get(0), r.get(1));
+            tx.tx.batch_execute(&format!("DROP INDEX {name}"))?;
+            rebuild.push(def);
+        }
+        // Constraints dropped for the import and added back at the end. Every row
+        // copied would also be inserted into its table's primary key, and each
+        // insertion logged; built at the end, a key is sorted once and logged page by
+        // page. Foreign keys are checked row by row (a lookup per participant, place
+        // and piece of evidence, a trigger call per event even where `merged_into` is
+        // NULL); added back, each is checked in one join. The foreign keys go first
+        // and come back last: those into `events` rest on its primary key. Into empty
+        // event tables, the unique key of `events` goes too: the import then knows
+        // every event stored ([`Pipeline::known`]) and need not look keys up in it.
+        let constraints: Vec<(i8, String, String, String)> = tx
+            .query(
+                "SELECT contype, conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+                 WHERE (contype IN ('p', 'f')
+                        AND conrelid = ANY(ARRAY['events', 'participants', 'event_places', 'evidence', 'audit']::regclass[]))
+                    OR (contype = 'u' AND conrelid = 'events'::regclass AND $1)
+                 ORDER BY contype, conrelid::regclass::text, conname",
+                &[&freeze],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+            .collect();
+        for (_, table, name, _) in &constraints {
+            tx.tx.batch_execute(&format!("ALTER TABLE {table} DROP CONSTRAINT {name}"))?;
+        }
+        for (kind, table, name, def) in constraints.iter().rev() {
+            let sql = format!("ALTER TABLE {table} ADD CONSTRAINT {name} {def}");
+            if *kind == b'f' as i8 { foreign_keys.push(sql) } else { rebuild.push(sql) }
+        }
+    }
     let report = import_records(tx, records, options, rejected, freeze)?;
     for sql in &rebuild {
         tx.tx.batch_execute(sql)?;
+    }
+    // A foreign key is checked with one query over both tables, which the planner,
+    // without statistics yet, makes a hash join: a hash table of a million event ids
+    // built for each key into `events`. Frozen rows are all visible, so the join can
+    // instead merge two indexes on the event id, read without visiting the tables, in
+    // under half the time. (JIT compiling those queries costs more than it saves.)
+    if freeze {
+        tx.tx.batch_execute("SET LOCAL enable_hashjoin = off; SET LOCAL jit = off")?;
+    }
+    for sql in &foreign_keys {
+        tx.tx.batch_execute(sql)?;
+    }
+    if freeze {
+        tx.tx.batch_execute("SET LOCAL enable_hashjoin TO DEFAULT; SET LOCAL jit TO DEFAULT")?;
     }
     if options.bulk {
         tx.tx
@@ -860,6 +921,11 @@ struct Pipeline {
     /// Whether the event tables were truncated in this transaction, so that rows can
     /// go in frozen.
     freeze: bool,
+    /// The events created so far, when the import began with none (`freeze`).
+    known: Option<KnownEvents>,
+    /// The batch last sent, emptied: its buffers, grown to a batch's size, are filled
+    /// again rather than grown anew from small ones.
+    spare: Option<EventBatch>,
 }
 
 impl Pipeline {
@@ -875,8 +941,9 @@ impl Pipeline {
     }
 }
 
-/// Prepares the pending sources and events while the previous batch is sent, and
-/// counts their outcomes; their rows are sent with the next batch or by
+/// Prepares the pending sources and events while the previous batch is sent, counts
+/// their outcomes and calls `read_ahead` (to read the next batch) before waiting for
+/// the sending to end; their rows are sent with the next batch or by
 /// [`Pipeline::drain`].
 fn flush(
     tx: &mut PgTx,
@@ -884,49 +951,98 @@ fn flush(
     actor: &str,
     tally: &mut Tally,
     pipe: &mut Pipeline,
+    read_ahead: &mut dyn FnMut(),
 ) -> Result<()> {
     if pending.is_empty() {
         return Ok(());
     }
-    let items: Vec<Item> = pending
+    let items = items_of(pending);
+    let mut ids = match pipe.ids.take() {
+        Some(ids) => ids,
+        None => Ids::load(tx)?,
+    };
+    let (sources, mut stored) = look_up(tx, &items, pipe.known.as_ref())?;
+    drop(items);
+    stored.extend(&pipe.in_flight);
+    let mut res = take_resolver(tx)?;
+    let (unsent, freeze) = (pipe.unsent.take(), pipe.freeze);
+    let batch = pipe.spare.take().unwrap_or_else(EventBatch::new);
+    let (sent, prepared) = std::thread::scope(|scope| {
+        let sender = unsent.map(|mut rows| {
+            let tx = &mut *tx;
+            scope.spawn(move || rows.send(tx, freeze).map(|()| rows))
+        });
+        let items = items_of(pending);
+        let prepared = prepare(&mut res, &mut ids, stored, &items, &sources, Some(actor), batch);
+        drop(items);
+        // The sending usually takes longer: the records are counted (and dropped) and
+        // the next batch read meanwhile, rather than while the server waits.
+        let prepared = prepared.and_then(|mut prepared| {
+            let outcomes = std::mem::take(&mut prepared.outcomes);
+            for ((line, raw, r), outcome) in pending.drain(..).zip(outcomes) {
+                let kind = if matches!(r, Record::Source(_)) { Kind::Source } else { Kind::Event };
+                tally.count(line, raw, kind, outcome)?;
+            }
+            read_ahead();
+            Ok(prepared)
+        });
+        let sent = match sender {
+            Some(h) => h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).map(Some),
+            None => Ok(None),
+        };
+        (sent, prepared)
+    });
+    tx.resolver = Some(res);
+    pipe.spare = sent?;
+    let prepared = prepared?;
+    pipe.ids = Some(ids);
+    if let Some(known) = &mut pipe.known {
+        for key in prepared.created.events.keys() {
+            known.add(key);
+        }
+    }
+    pipe.in_flight = prepared.created;
+    pipe.unsent = Some(prepared.rows);
+    Ok(())
+}
+
+/// The sources and events of a batch, as items.
+fn items_of(pending: &Pending) -> Vec<Item<'_>> {
+    pending
         .iter()
         .map(|(_, _, r)| match r {
             Record::Source(s) => Item::Source(s),
             Record::Event(e) => Item::Event(e),
             Record::Entity(_) => unreachable!("entities are written one at a time"),
         })
-        .collect();
-    let mut ids = match pipe.ids.take() {
-        Some(ids) => ids,
-        None => Ids::load(tx)?,
-    };
-    let (sources, mut stored) = look_up(tx, &items)?;
-    stored.extend(&pipe.in_flight);
-    let mut res = take_resolver(tx)?;
-    let (unsent, freeze) = (pipe.unsent.take(), pipe.freeze);
-    let (sent, prepared) = std::thread::scope(|scope| {
-        let sender = unsent.map(|mut rows| {
-            let tx = &mut *tx;
-            scope.spawn(move || rows.send(tx, freeze))
-        });
-        let prepared = prepare(&mut res, &mut ids, stored, &items, &sources, Some(actor));
-        let sent = match sender {
-            Some(h) => h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            None => Ok(()),
-        };
-        (sent, prepared)
-    });
-    tx.resolver = Some(res);
-    sent?;
-    let prepared = prepared?;
-    pipe.ids = Some(ids);
-    pipe.in_flight = prepared.created;
-    pipe.unsent = Some(prepared.rows);
-    for ((line, raw, r), outcome) in pending.drain(..).zip(prepared.outcomes) {
-        let kind = if matches!(r, Record::Source(_)) { Kind::Source } else { Kind::Event };
-        tally.count(line, raw, kind, outcome)?;
+        .collect()
+}
+
+/// Where [`read_batch`] stopped.
+enum Stop {
+    /// A batch is full.
+    Full,
+    /// At a record that is not batched (an entity, or a line that could not be read).
+    Held(Box<RecordLine>),
+    /// At the end of the records.
+    End,
+}
+
+/// Reads sources and events into `pending` until a batch is full or a record that
+/// is not batched comes.
+fn read_batch(records: &mut dyn Iterator<Item = RecordLine>, pending: &mut Pending) -> Stop {
+    for RecordLine { line, record, raw } in &mut *records {
+        match record {
+            Ok(r @ (Record::Source(_) | Record::Event(_))) => {
+                pending.push((line, raw, r));
+                if pending.len() == BATCH {
+                    return Stop::Full;
+                }
+            }
+            record => return Stop::Held(Box::new(RecordLine { line, record, raw })),
+        }
     }
-    Ok(())
+    Stop::End
 }
 
 fn import_records(
@@ -937,34 +1053,43 @@ fn import_records(
     freeze: bool,
 ) -> Result<ImportReport> {
     let mut tally = Tally { report: ImportReport::default(), skip_invalid: options.skip_invalid, rejected };
-    let mut pending: Pending = Vec::new();
-    let mut pipe = Pipeline { freeze, ..Pipeline::default() };
-    for item in records {
-        let RecordLine { line, record, raw } = item;
-        match record {
-            Ok(r @ (Record::Source(_) | Record::Event(_))) => {
-                pending.push((line, raw, r));
-                if pending.len() == BATCH {
-                    flush(tx, &mut pending, &options.actor, &mut tally, &mut pipe)?;
-                }
+    let mut pipe = Pipeline { freeze, known: freeze.then(KnownEvents::default), ..Pipeline::default() };
+    let (mut pending, mut next): (Pending, Pending) = (Vec::new(), Vec::new());
+    let mut stop = read_batch(records, &mut pending);
+    loop {
+        // A full batch is flushed while the next is read; one cut short by an entity
+        // or an unreadable line is flushed first, so that the audit log and the
+        // rejects follow the file.
+        let mut read = None;
+        let full = matches!(stop, Stop::Full);
+        flush(tx, &mut pending, &options.actor, &mut tally, &mut pipe, &mut || {
+            if full {
+                read = Some(read_batch(records, &mut next));
             }
-            other => {
-                // Entities (few) and unreadable lines are taken in their place among
-                // the rest, so that the audit log and the rejects follow the file.
-                flush(tx, &mut pending, &options.actor, &mut tally, &mut pipe)?;
-                let outcome = match other {
+        })?;
+        if let Some(read) = read {
+            std::mem::swap(&mut pending, &mut next);
+            stop = read;
+            continue;
+        }
+        match std::mem::replace(&mut stop, Stop::End) {
+            Stop::Full => stop = read_batch(records, &mut pending),
+            Stop::Held(held) => {
+                let RecordLine { line, record, raw } = *held;
+                let outcome = match record {
                     Err(message) => Err(message),
                     Ok(Record::Entity(e)) => {
                         pipe.drain(tx)?;
                         put_entity(tx, &e, "import", Some(&options.actor))?
                     }
-                    Ok(_) => unreachable!("sources and events are batched above"),
+                    Ok(_) => unreachable!("sources and events are batched"),
                 };
                 tally.count(line, raw, Kind::Entity, outcome)?;
+                stop = read_batch(records, &mut pending);
             }
+            Stop::End => break,
         }
     }
-    flush(tx, &mut pending, &options.actor, &mut tally, &mut pipe)?;
     pipe.drain(tx)?;
     Ok(tally.report)
 }

@@ -234,7 +234,9 @@ pub fn later_batches_of_one_import_see_the_earlier_ones(f: &Factory) {
         e.title = Some(title.into());
         e
     };
-    let records = |repeat_title: &str| {
+    // Titles of the repeats of big-09999 (just after it) and of big-00005 (at the end,
+    // two batches later).
+    let records = |repeat_title: &str, late_repeat_title: &str| {
         let mut out = vec![Record::Source(source()), Record::Source(text_source("src-long"))];
         for i in 0..10_000 {
             out.push(Record::Event(big(i, &format!("Festival {i}"))));
@@ -246,9 +248,11 @@ pub fn later_batches_of_one_import_see_the_earlier_ones(f: &Factory) {
         let mut cites = big(10_000, "Festival 10000");
         cites.evidence = vec![Evidence::new("src-long-again", "user:test")];
         out.push(Record::Event(cites));
-        for i in 10_001..12_500 {
+        for i in 10_001..22_500 {
             out.push(Record::Event(big(i, &format!("Festival {i}"))));
         }
+        // The third batch: a repeat of an event of the first, stored by now.
+        out.push(Record::Event(big(5, late_repeat_title)));
         out
     };
     let import_bulk = |records: Vec<Record>| {
@@ -260,28 +264,34 @@ pub fn later_batches_of_one_import_see_the_earlier_ones(f: &Factory) {
         store.import(&mut lines, &ImportOptions { bulk: true, ..ImportOptions::default() }, &mut |_| {})
     };
     let before = store.stats().unwrap();
-    match import_bulk(records("Changed")) {
-        Err(StoreError::Invalid { line, message }) => {
-            assert_eq!(line, 10_003);
-            assert!(message.contains("big-09999") && message.contains("different content"), "{message}");
+    for (titles, (key, at)) in [
+        (("Changed", "Festival 5"), ("big-09999", 10_003)),
+        (("Festival 9999", "Changed"), ("big-00005", 22_505)),
+    ] {
+        match import_bulk(records(titles.0, titles.1)) {
+            Err(StoreError::Invalid { line, message }) => {
+                assert_eq!(line, at);
+                assert!(message.contains(key) && message.contains("different content"), "{message}");
+            }
+            other => panic!("a changed repeat of {key} must be refused: {other:?}"),
         }
-        other => panic!("a changed repeat must be refused: {other:?}"),
+        assert_eq!(store.stats().unwrap(), before, "nothing of the refused import stays");
     }
-    assert_eq!(store.stats().unwrap(), before, "nothing of the refused import stays");
 
-    let report = import_bulk(records("Festival 9999")).unwrap();
-    assert_eq!((report.events, report.sources, report.unchanged), (12_500, 2, 2));
+    let report = import_bulk(records("Festival 9999", "Festival 5")).unwrap();
+    assert_eq!((report.events, report.sources, report.unchanged), (22_500, 2, 3));
+    assert_eq!(store.event("big-00005").unwrap().unwrap().title.as_deref(), Some("Festival 5"));
     let cited = store.event("big-10000").unwrap().unwrap();
     assert_eq!(cited.evidence[0].source, "src-long", "the second key names the stored source");
     assert_eq!(store.event("big-09999").unwrap().unwrap().title.as_deref(), Some("Festival 9999"));
 
     // Writes after the import get row ids past the imported ones: a review appends to
     // the audit log, an import adds an event with its evidence.
-    store.review(&Actor::local_admin(), &["big-12499".into()], ReviewStatus::Rejected, None).unwrap();
-    import(store, vec![Record::Event(big(12_500, "One more"))]).unwrap();
-    let history = store.history("big-12499").unwrap();
+    store.review(&Actor::local_admin(), &["big-22499".into()], ReviewStatus::Rejected, None).unwrap();
+    import(store, vec![Record::Event(big(22_500, "One more"))]).unwrap();
+    let history = store.history("big-22499").unwrap();
     assert_eq!(history.iter().map(|h| h.action.as_str()).collect::<Vec<_>>(), ["create", "review"]);
-    assert_eq!(store.stats().unwrap().events, before.events + 12_501);
+    assert_eq!(store.stats().unwrap().events, before.events + 22_501);
     let ids = db.rows("SELECT CAST(count(*) AS TEXT), CAST(count(DISTINCT id) AS TEXT) FROM evidence");
     assert_eq!(ids[0][0], ids[0][1]);
 }
