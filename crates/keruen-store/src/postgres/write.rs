@@ -943,18 +943,18 @@ impl Pipeline {
 
 /// Prepares the pending sources and events while the previous batch is sent, counts
 /// their outcomes and calls `read_ahead` (to read the next batch) before waiting for
-/// the sending to end; their rows are sent with the next batch or by
-/// [`Pipeline::drain`].
-fn flush(
+/// the sending to end, and returns what it read; their rows are sent with the next
+/// batch or by [`Pipeline::drain`].
+fn flush<R>(
     tx: &mut PgTx,
     pending: &mut Pending,
     actor: &str,
     tally: &mut Tally,
     pipe: &mut Pipeline,
-    read_ahead: &mut dyn FnMut(),
-) -> Result<()> {
+    read_ahead: impl FnOnce() -> R,
+) -> Result<R> {
     if pending.is_empty() {
-        return Ok(());
+        return Ok(read_ahead());
     }
     let items = items_of(pending);
     let mut ids = match pipe.ids.take() {
@@ -983,8 +983,7 @@ fn flush(
                 let kind = if matches!(r, Record::Source(_)) { Kind::Source } else { Kind::Event };
                 tally.count(line, raw, kind, outcome)?;
             }
-            read_ahead();
-            Ok(prepared)
+            Ok((prepared, read_ahead()))
         });
         let sent = match sender {
             Some(h) => h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).map(Some),
@@ -994,7 +993,7 @@ fn flush(
     });
     tx.resolver = Some(res);
     pipe.spare = sent?;
-    let prepared = prepared?;
+    let (prepared, read) = prepared?;
     pipe.ids = Some(ids);
     if let Some(known) = &mut pipe.known {
         for key in prepared.created.events.keys() {
@@ -1003,7 +1002,7 @@ fn flush(
     }
     pipe.in_flight = prepared.created;
     pipe.unsent = Some(prepared.rows);
-    Ok(())
+    Ok(read)
 }
 
 /// The sources and events of a batch, as items.
@@ -1060,21 +1059,16 @@ fn import_records(
         // A full batch is flushed while the next is read; one cut short by an entity
         // or an unreadable line is flushed first, so that the audit log and the
         // rejects follow the file.
-        let mut read = None;
-        let full = matches!(stop, Stop::Full);
-        flush(tx, &mut pending, &options.actor, &mut tally, &mut pipe, &mut || {
-            if full {
-                read = Some(read_batch(records, &mut next));
+        stop = match stop {
+            Stop::Full => {
+                let read = flush(tx, &mut pending, &options.actor, &mut tally, &mut pipe, || {
+                    read_batch(records, &mut next)
+                })?;
+                std::mem::swap(&mut pending, &mut next);
+                read
             }
-        })?;
-        if let Some(read) = read {
-            std::mem::swap(&mut pending, &mut next);
-            stop = read;
-            continue;
-        }
-        match std::mem::replace(&mut stop, Stop::End) {
-            Stop::Full => stop = read_batch(records, &mut pending),
             Stop::Held(held) => {
+                flush(tx, &mut pending, &options.actor, &mut tally, &mut pipe, || ())?;
                 let RecordLine { line, record, raw } = *held;
                 let outcome = match record {
                     Err(message) => Err(message),
@@ -1085,10 +1079,13 @@ fn import_records(
                     Ok(_) => unreachable!("sources and events are batched"),
                 };
                 tally.count(line, raw, Kind::Entity, outcome)?;
-                stop = read_batch(records, &mut pending);
+                read_batch(records, &mut pending)
             }
-            Stop::End => break,
-        }
+            Stop::End => {
+                flush(tx, &mut pending, &options.actor, &mut tally, &mut pipe, || ())?;
+                break;
+            }
+        };
     }
     pipe.drain(tx)?;
     Ok(tally.report)
