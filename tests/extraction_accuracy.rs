@@ -1,6 +1,6 @@
 //! A regression guard on extraction quality (issue 3): the real extractor runs on the
-//! project's fixture corpus (`tests/data/corpus`) and on the shared article
-//! (`../shared/corpus`), and the metrics of `../shared/eval/score.py` (computed by
+//! project's fixture corpus (`tests/data/corpus`), on four documents written apart from
+//! the rules (`tests/data/heldout`) and on the shared article (`../shared/corpus`), and the metrics of `../shared/eval/score.py` (computed by
 //! keruen-eval) must stay at or above floors. The floors are the scores measured when
 //! they were set, minus a small margin — not targets, and nothing in them comes from
 //! the documents. Raise them when the extractor improves (docs/extraction.md has the
@@ -58,11 +58,32 @@ fn the_fixture_corpus_stays_above_its_floors() {
         &[
             ("timex.f1", 0.98),
             ("timex.value_f1", 0.98),
-            ("entity.f1", 0.87),
+            ("entity.f1", 0.89),
             ("event.f1", 0.94),
             ("event.full_f1", 0.81),
             ("archival.f1", 0.95),
             ("citation.f1", 0.97),
+            ("citation.link_acc", 0.92),
+        ],
+    );
+}
+
+/// Four documents (English and Russian: press releases, a conference paper, an
+/// archival article) written and annotated apart from the rules, by a session that
+/// did not read them; first scored before any rule was changed for them
+/// (`docs/extraction.md`).
+#[test]
+fn the_documents_written_apart_from_the_rules_stay_above_their_floors() {
+    check(
+        &repo().join("tests/data/heldout"),
+        &[
+            ("timex.f1", 0.97),
+            ("timex.value_f1", 0.96),
+            ("entity.f1", 0.92),
+            ("event.f1", 0.80),
+            ("event.full_f1", 0.70),
+            ("archival.f1", 0.95),
+            ("citation.f1", 0.95),
             ("citation.link_acc", 0.92),
         ],
     );

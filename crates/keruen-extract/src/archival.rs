@@ -17,7 +17,8 @@ fn pattern() -> &'static Regex {
         let inv = r"(?:[Ii]nventory|[Ii]nv\.|[Oo]pis'?|[Oo]p\.|I\b|I-|[Оо]пись|[Оо]п\.)";
         let case = r"(?:[Cc]ases?|[Ff]iles?|[Dd]elo|[Dd]\.|D\b|[Ii]tems?|[Дд]ело|[Дд]\.|[Ee]d\.\s*khr\.|[Ее]д\.\s*хр\.)";
         let sheet = r"(?:[Ss]heets?|[Ff]olios?|[Ll]l?\.|L\b|[Лл]ист[ыа]?|[Лл]л?\.)";
-        let id = r"(?P<ID>[A-Za-zА-Яа-я]{0,2}-?[0-9]+[A-Za-zА-Яа-я]?)";
+        // "Р-2661", "5-Н", and parts of a number after a slash ("оп. 5/1").
+        let id = r"(?P<ID>[A-Za-zА-Яа-я]{0,2}-?[0-9]+[A-Za-zА-Яа-я]?(?:/[0-9]+[A-Za-zА-Яа-я]?)?)";
         let num = |name: &str| id.replace("ID", name);
         Regex::new(&format!(
             r"(?P<fl>{fond})\s*-?\s*{f}{sep}{inv}\s*-?\s*{i}(?:{sep}(?:{case}\s*-?\s*)?{c})?(?:{sep}{sheet}\s*-?\s*(?P<s>[0-9]+(?:\s*(?:об\.|ob\.|v\.))?(?:\s*[-–]\s*[0-9]+(?:\s*(?:об\.|ob\.|v\.))?)?))?",
@@ -153,6 +154,7 @@ mod tests {
             ("ф. 1987, оп. 1, д. 45", ("1987", "1", "45")),
             ("ф. Р-2661, оп. 1, д. 3", ("Р-2661", "1", "3")),
             ("F-75, I-1 , 1960", ("75", "1", "1960")),
+            ("АП РК, ф. 708, оп. 5/1, д. 23", ("708", "5/1", "23")),
         ];
         for (text, (f, i, c)) in cases {
             let r = refs(text);

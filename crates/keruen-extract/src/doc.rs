@@ -185,8 +185,16 @@ fn split_sentences(text: &str, para: Range<usize>, lex: &Lexicon) -> Vec<Range<u
     let bytes = s.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
+    // Brackets open in the current sentence: a full stop inside them is an
+    // abbreviation's or a reference's ("(ЦГА РК. Ф. 1890. Оп. 1)"), not the sentence's.
+    let mut open = 0usize;
     let mut iter = s.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
+        match c {
+            '(' | '[' => open += 1,
+            ')' | ']' => open = open.saturating_sub(1),
+            _ => {}
+        }
         if i - start >= MAX_SENTENCE_BYTES && (c.is_whitespace() || i - start >= 2 * MAX_SENTENCE_BYTES) {
             let r = trim_range(text, (para.start + start)..(para.start + i));
             if !r.is_empty() {
@@ -201,13 +209,16 @@ fn split_sentences(text: &str, para: Range<usize>, lex: &Lexicon) -> Vec<Range<u
                 let mut end = i + c.len_utf8();
                 while let Some(&(j, d)) = iter.peek() {
                     if matches!(d, '»' | '"' | '”' | ')' | ']' | '\'' | '’' | '.' | '!' | '?') {
+                        if matches!(d, ')' | ']') {
+                            open = open.saturating_sub(1);
+                        }
                         end = j + d.len_utf8();
                         iter.next();
                     } else {
                         break;
                     }
                 }
-                if c == '.' && lex.is_abbreviation_before(s, i) { None } else { Some(end) }
+                if (c == '.' && lex.is_abbreviation_before(s, i)) || open > 0 { None } else { Some(end) }
             }
             '\n' => {
                 // A line break ends a sentence when the next line starts a list item
@@ -245,6 +256,7 @@ fn split_sentences(text: &str, para: Range<usize>, lex: &Lexicon) -> Vec<Range<u
                 out.push(r);
             }
             start = end;
+            open = 0;
         }
         let _ = bytes;
     }
@@ -265,6 +277,14 @@ mod tests {
         let lex = Lexicon::builtin();
         let doc = Doc::new(text, lex);
         doc.sentences.iter().map(|s| &text[s.range.clone()]).collect()
+    }
+
+    #[test]
+    fn a_full_stop_inside_brackets_does_not_end_the_sentence() {
+        let got = sentences("Они дали 6 спектаклей (ЦГА РК. Ф. 1890. Оп. 1. Д. 312). Потом уехали.");
+        assert_eq!(got, ["Они дали 6 спектаклей (ЦГА РК. Ф. 1890. Оп. 1. Д. 312).", "Потом уехали."]);
+        let got = sentences("It rained (as it had. Twice.) Then it stopped.");
+        assert_eq!(got, ["It rained (as it had. Twice.)", "Then it stopped."]);
     }
 
     #[test]

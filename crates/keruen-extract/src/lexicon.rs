@@ -28,7 +28,26 @@ pub(crate) struct Lexicon {
     /// (form, day of the week 1–7 from Monday, language)
     pub weekdays: Vec<(&'static str, u32, &'static str)>,
     not_date_before: HashSet<String>,
+    /// The Russian words of `not_date_before` without their endings ([`russian_stem`]).
+    not_date_before_stems: HashSet<String>,
     not_date_after: HashSet<String>,
+}
+
+/// A Cyrillic word without its final vowels, soft sign and й (at most three), when
+/// three letters or more remain: "аудитории" and "аудитория" → "аудитор". Russian
+/// nouns change their ending with their case ("в аудитории 1905", "в зале 3").
+fn russian_stem(word: &str) -> Option<&str> {
+    if !word.chars().all(|c| matches!(c, 'а'..='я' | 'ё')) {
+        return None;
+    }
+    let mut stem = word;
+    for _ in 0..3 {
+        match stem.strip_suffix(|c: char| "аеёийоуыьэюя".contains(c)) {
+            Some(s) => stem = s,
+            None => break,
+        }
+    }
+    (stem.chars().count() >= 3).then_some(stem)
 }
 
 impl Lexicon {
@@ -52,6 +71,8 @@ impl Lexicon {
                     _ => not_date_after.insert(f[1].to_lowercase()),
                 };
             }
+            let not_date_before_stems =
+                not_date_before.iter().filter_map(|w| russian_stem(w)).map(str::to_string).collect();
             Lexicon {
                 abbreviations: rows(include_str!("../data/abbreviations.txt"))
                     .map(|r| r.trim().to_lowercase())
@@ -65,6 +86,7 @@ impl Lexicon {
                 numbers: numbered(include_str!("../data/numbers.tsv")),
                 weekdays: numbered(include_str!("../data/weekdays.tsv")),
                 not_date_before,
+                not_date_before_stems,
                 not_date_after,
             }
         })
@@ -157,6 +179,7 @@ impl Lexicon {
     /// Whether `word` (lower-cased) right before a number makes it a non-date.
     pub(crate) fn blocks_date_before(&self, word: &str) -> bool {
         self.not_date_before.contains(word)
+            || russian_stem(word).is_some_and(|stem| self.not_date_before_stems.contains(stem))
     }
 
     /// Whether `word` (lower-cased) right after a number makes it a count.

@@ -361,5 +361,14 @@ fn case_fits(written: &str, p: &Pattern) -> bool {
     if p.form == NameForm::Adjective && p.inflects {
         return true;
     }
+    // Arabic articles and "son of" stay in lower case inside a sentence: "аль-Фараби",
+    // "al-Kashgari", "ibn Sina"; the name's capital follows them.
+    let lower = written.to_lowercase();
+    if let Some(rest) = ["al-", "аль-", "ал-", "әл-", "el-", "эль-", "ibn ", "ибн "]
+        .iter()
+        .find_map(|particle| lower.starts_with(particle).then(|| &written[particle.len()..]))
+    {
+        return rest.chars().next().is_some_and(char::is_uppercase);
+    }
     first.is_uppercase()
 }

@@ -1,6 +1,7 @@
 //! Entities: gazetteer names matched over folded text ([`matcher`]) and names the
 //! gazetteer lacks found by shape ([`shapes`]), merged so that the longest name wins
 //! and a name nested in an organisation's name is not a mention of its own.
+mod given;
 pub(crate) mod matcher;
 mod shapes;
 
@@ -8,7 +9,7 @@ use crate::doc::Doc;
 use keruen_gazetteer::Gazetteer;
 use keruen_model::{EntityKind, NameForm};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 /// One mention of an entity.
@@ -88,22 +89,66 @@ const LEADING_WORDS: &[&str] = &[
     "To",
 ];
 
-const LOCATIVE: &[&str] =
-    &["in", "at", "to", "from", "near", "of", "в", "во", "из", "до", "под", "около", "город", "г."];
+/// Words after which a name is a place ("in Navoi", "в Навои").
+const LOCATIVE: &[&str] = &["in", "at", "near", "в", "во", "под", "около", "город", "г."];
 
-fn word_before(text: &str, at: usize) -> String {
-    text[..at].split_whitespace().next_back().unwrap_or("").to_lowercase()
+/// Words after which a name is a place unless the text has already used it for
+/// someone ("came to Navoi through Abai").
+const LOCATIVE_WEAK: &[&str] = &["to", "from", "из", "до"];
+
+/// Nouns that make "NOUN of X" a place ("the city of Navoi"); after other nouns "of"
+/// takes a person as often ("the works of Navoi", "the poems of Abai").
+const PLACE_OF: &[&str] = &[
+    "city",
+    "town",
+    "village",
+    "region",
+    "province",
+    "oblast",
+    "district",
+    "outskirts",
+    "streets",
+    "mayor",
+    "governor",
+    "akim",
+    "hokim",
+    "residents",
+    "people",
+    "centre",
+    "center",
+    "museums",
+    "theatres",
+];
+
+/// How strongly the words before byte `at` make a name a place: "in", "в", "the city
+/// of" surely; "to", "from" unless the text has used the name for someone already.
+fn locative_before(text: &str, at: usize) -> (bool, bool) {
+    let mut words = text[..at].split_whitespace().rev().map(str::to_lowercase);
+    match words.next().as_deref() {
+        Some("of") => (words.next().is_some_and(|w| PLACE_OF.contains(&w.as_str())), false),
+        Some(w) => (LOCATIVE.contains(&w), LOCATIVE_WEAK.contains(&w)),
+        None => (false, false),
+    }
 }
 
 /// Among entries that share a name, the one the context points to: a state or polity
-/// first; a place after a locative preposition, else a person; then the gazetteer's order.
-fn choose<'m>(text: &str, alts: &[&'m matcher::NameMatch], g: &Gazetteer) -> &'m matcher::NameMatch {
+/// first; a place after a locative preposition; the one chosen for the name earlier in
+/// the text (one sense per document); else a person; then the gazetteer's order.
+fn choose<'m>(
+    text: &str,
+    alts: &[&'m matcher::NameMatch],
+    g: &Gazetteer,
+    chosen_before: &HashSet<usize>,
+) -> &'m matcher::NameMatch {
     let kind = |m: &matcher::NameMatch| g.entry(m.entry).entity.kind;
     if let Some(m) = alts.iter().find(|m| kind(m) == EntityKind::Country) {
         return m;
     }
-    let locative = LOCATIVE.contains(&word_before(text, alts[0].range.start).as_str());
-    let prefer = if locative { EntityKind::Place } else { EntityKind::Person };
+    let (surely, weakly) = locative_before(text, alts[0].range.start);
+    if !surely && let Some(m) = alts.iter().find(|m| chosen_before.contains(&m.entry)) {
+        return m;
+    }
+    let prefer = if surely || weakly { EntityKind::Place } else { EntityKind::Person };
     alts.iter().find(|m| kind(m) == prefer).or_else(|| alts.iter().find(|m| !m.derived)).unwrap_or(&alts[0])
 }
 
@@ -153,6 +198,8 @@ pub(crate) fn find(
     let mut named: Vec<Named> = Vec::new();
     let mut mentions: Vec<(Range<usize>, String, EntityKind, Option<String>)> = Vec::new();
     let mut first_sentence = 0;
+    // Entries named so far, for choosing among namesakes (`choose`).
+    let mut chosen_before: HashSet<usize> = HashSet::new();
     for (pi, p) in doc.paragraphs.iter().enumerate() {
         if p.range.start >= end {
             break;
@@ -187,7 +234,8 @@ pub(crate) fn find(
             if skip(r.start) {
                 continue;
             }
-            let chosen = choose(text, alts, g);
+            let chosen = choose(text, alts, g, &chosen_before);
+            chosen_before.insert(chosen.entry);
             let entry = g.entry(chosen.entry);
             let kind = entry.entity.kind;
             let country = match kind {
@@ -260,6 +308,28 @@ pub(crate) fn find(
             }
             // A gazetteer name covering the same or a longer span wins.
             if taken.iter().any(|t| t.start <= s.range.start && s.range.end <= t.end) {
+                continue;
+            }
+            // A given name before a state's or a place's name ("Kurmangazy Kazakh …",
+            // "Nursultan Airport") is no person, unless a person of the gazetteer is there.
+            let overlaps =
+                |nm: &&matcher::NameMatch| nm.range.start < s.range.end && s.range.start < nm.range.end;
+            if s.kind == EntityKind::Person
+                && raw.iter().filter(overlaps).any(|nm| g.entry(nm.entry).entity.kind != EntityKind::Person)
+                && !raw.iter().filter(overlaps).any(|nm| g.entry(nm.entry).entity.kind == EntityKind::Person)
+            {
+                continue;
+            }
+            // "the Tashkent institute", "the Uzbek academy": a known name and a head noun in
+            // lower case describe an organisation; they do not name one.
+            let written = &text[s.range.clone()];
+            if s.kind == EntityKind::Organization
+                && written.split_whitespace().next_back().is_some_and(|w| w.starts_with(char::is_lowercase))
+                && raw.iter().any(|nm| {
+                    nm.range.start == s.range.start
+                        && text[nm.range.end..s.range.end].split_whitespace().count() == 1
+                })
+            {
                 continue;
             }
             // A shape that only puts words before a known name ("… and the Soviet Union")
@@ -339,4 +409,56 @@ pub(crate) fn find(
     }
     named.sort_by_key(|n| n.range.start);
     Entities { found: order.into_iter().filter_map(|k| groups.remove(&k)).collect(), named }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Options, extract};
+    use keruen_model::EntityKind;
+
+    /// (kind, mention) of every entity mention in `text`.
+    fn mentions(text: &str) -> Vec<(EntityKind, String)> {
+        extract(text, &Options::default())
+            .entities
+            .into_iter()
+            .flat_map(|e| e.mentions.into_iter().map(move |m| (e.kind, m.text)))
+            .collect()
+    }
+
+    #[test]
+    fn a_namesake_keeps_the_sense_the_text_gave_it() {
+        let got =
+            mentions("Abai called Navoi his teacher; readers came to Navoi through Abai. He lived in Navoi.");
+        let navoi: Vec<EntityKind> = got.iter().filter(|(_, t)| t == "Navoi").map(|(k, _)| *k).collect();
+        assert_eq!(navoi, [EntityKind::Person, EntityKind::Person, EntityKind::Place], "{got:?}");
+        let got = mentions("The manuscripts of Navoi were shown in the city of Navoi.");
+        let navoi: Vec<EntityKind> = got.iter().filter(|(_, t)| t == "Navoi").map(|(k, _)| *k).collect();
+        assert_eq!(navoi, [EntityKind::Person, EntityKind::Place], "{got:?}");
+    }
+
+    #[test]
+    fn arabic_articles_in_lower_case_belong_to_the_name() {
+        let got = mentions("Конференция к 1100-летию аль-Фараби прошла в Алма-Ате.");
+        assert!(got.contains(&(EntityKind::Person, "аль-Фараби".into())), "{got:?}");
+    }
+
+    #[test]
+    fn a_known_name_with_a_head_noun_in_lower_case_is_no_organisation() {
+        let got = mentions("Scholars of the Tashkent institute met colleagues from the Uzbek academy.");
+        assert!(!got.iter().any(|(k, _)| *k == EntityKind::Organization), "{got:?}");
+        let got = mentions("The Samarkand State Museum-Reserve and Astana Ballet took part.");
+        assert!(
+            got.contains(&(EntityKind::Organization, "Samarkand State Museum-Reserve".into())),
+            "{got:?}"
+        );
+        assert!(got.contains(&(EntityKind::Organization, "Astana Ballet".into())), "{got:?}");
+        let got = mentions("В Душанбе выступил Таджикский академический театр оперы и балета имени С. Айни.");
+        assert!(
+            got.contains(&(
+                EntityKind::Organization,
+                "Таджикский академический театр оперы и балета имени С. Айни".into()
+            )),
+            "{got:?}"
+        );
+    }
 }

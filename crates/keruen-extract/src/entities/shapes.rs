@@ -10,7 +10,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 /// Head nouns of organisation names, English.
-const ORG_HEADS_EN: &str = "University|Institute|Academy|Theat(?:re|er)|Museum|Library|Archives?|Ministry|Committee|Council|Assembly|Union|Organi[sz]ation|Cent(?:re|er)|Association|Foundation|Fund|Society|Agency|Conservatory|Conservatoire|College|Philharmonic|Orchestra|Ensemble|Community|Commonwealth|Bank|Corporation|Secretariat|Parliament|Senate|Studio|Federation|Chamber|Embassy|Consulate|Commission|Gallery|Opera|Lyceum|Gymnasium|Observatory|School";
+const ORG_HEADS_EN: &str = "University|Institute|Academy|Theat(?:re|er)|Museum(?:-Reserve)?|Publishing\\s+House|Ballet|Library|Archives?|Ministry|Committee|Council|Assembly|Union|Organi[sz]ation|Cent(?:re|er)|Association|Foundation|Fund|Society|Agency|Conservatory|Conservatoire|College|Philharmonic|Orchestra|Ensemble|Community|Commonwealth|Bank|Corporation|Secretariat|Parliament|Senate|Studio|Federation|Chamber|Embassy|Consulate|Commission|Gallery|Opera|Lyceum|Gymnasium|Observatory|School";
 
 /// Head nouns of organisation names, Russian, with their case endings.
 const ORG_HEADS_RU: &str = "Министерств[оауе]м?|Институт[аеу]?(?:ом)?|Университет[аеу]?(?:ом)?|Академи[яиюей]й?|Театр[аеу]?(?:ом)?|Музе[йяюе]м?|Библиотек[аиеуой]й?|Архив[аеу]?(?:ом)?|Комитет[аеу]?(?:ом)?|Совет[аеу]?(?:ом)?|Ассамбле[яиюей]й?|Союз[аеу]?(?:ом)?|Организаци[яиюей]й?|Центр[аеу]?(?:ом)?|Ассоциаци[яиюей]й?|Фонд[аеу]?(?:ом)?|Обществ[оауе]м?|Агентств[оауе]м?|Консерватори[яиюей]й?|Филармони[яиюей]й?|Посольств[оауе]м?|Содружеств[оауе]м?|Парламент[аеу]?|Галере[яиюей]й?|Оркестр[аеу]?|Ансамбл[ьяюе]м?|Лице[йяюе]м?|Обсерватори[яиюей]й?";
@@ -41,7 +41,7 @@ fn org_ru() -> &'static WordRegex {
         let genitive = r"(?:\p{Ll}+(?:ы|и|а|я|ого|его|ой|ей|ых|их|ов|ев|ств|ния|ии|ки))";
         let name = r"(?:\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)";
         WordRegex::new(&format!(
-            r"(?P<o>(?:{cap_adj}\s+(?:{adj}\s+){{0,3}}(?:{h_lower})\b|(?:{h})\b)(?:\s+(?:{adj}\s+){{0,2}}{genitive}){{0,4}}(?:\s+(?:Республики|Российской\s+Федерации|{name})(?:\s+{name})?)?(?:\s+(?:имени|им\.)\s+(?:\p{{Lu}}\.\s?){{0,2}}{name}(?:\s+{name})?)?)",
+            r"(?P<o>(?:{cap_adj}\s+(?:{adj}\s+){{0,3}}(?:{h_lower})\b|(?:{h})\b)(?:\s+(?:{adj}\s+){{0,2}}{genitive}(?:\s+и\s+{genitive})?){{0,4}}(?:\s+(?:Республики|Российской\s+Федерации|{name})(?:\s+{name})?)?(?:\s+(?:имени|им\.)\s+(?:\p{{Lu}}\.\s?){{0,2}}{name}(?:\s+{name})?)?)",
             h = ORG_HEADS_RU,
             h_lower = ORG_HEADS_RU.to_lowercase()
         ))
@@ -236,6 +236,11 @@ pub(crate) fn find(text: &str, range: Range<usize>, russian: bool, wanted: [bool
             kind: EntityKind::Person,
         });
     }
+    out.extend(
+        super::given::find(text, range.clone())
+            .into_iter()
+            .map(|range| Shape { range, kind: EntityKind::Person }),
+    );
     for c in wanted[2].then(|| region().captures_iter(slice)).into_iter().flatten() {
         let g = c.name("g").expect("group");
         let s = g.as_str();

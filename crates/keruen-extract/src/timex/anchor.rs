@@ -20,8 +20,9 @@ fn start_of(value: &str) -> Option<(i32, Option<Day>)> {
     Some((year, day))
 }
 
-/// Whether the document opens with a dateline: a place in capitals and a comma right
-/// before its first full date.
+/// Whether the document opens with a dateline: a line that begins with a place — a
+/// few words, each capitalised ("ASTANA", "Tashkent", "Nur-Sultan") — and a comma
+/// right before the document's first date, a full day.
 fn dateline(doc: &Doc, cands: &[Candidate]) -> Option<(i32, Option<Day>, (usize, usize))> {
     let first = cands.first()?;
     let Value::Known(v) = &first.value else { return None };
@@ -31,16 +32,75 @@ fn dateline(doc: &Doc, cands: &[Candidate]) -> Option<(i32, Option<Day>, (usize,
     }
     let line = head.rsplit('\n').next()?.trim_end();
     let place = line.strip_suffix(',')?.trim();
-    let letters: Vec<char> = place.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.len() < 3 {
+    let words: Vec<&str> = place.split_whitespace().collect();
+    if words.is_empty()
+        || words.len() > 4
+        || place.chars().filter(|c| c.is_alphabetic()).count() < 3
+        || !words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
+    {
         return None;
     }
-    let caps = letters.iter().filter(|c| c.is_uppercase()).count();
-    if caps * 2 < letters.len() {
-        return None;
-    }
+    // A title that ends in a year or a span of years ("…, 1943–2023") is no dateline.
     let (y, d) = start_of(v)?;
+    d?;
     Some((y, d, (doc.ch(first.range.start), doc.ch(first.range.end))))
+}
+
+/// Whether "today" at byte `at` means "nowadays" rather than the dateline's day: in a
+/// relative clause ("which today unites 41 universities", "которая сегодня
+/// объединяет") or opening a clause after a semicolon, it states how things are.
+fn means_nowadays(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end();
+    if before.ends_with(';') {
+        return true;
+    }
+    let word = before.rsplit(|c: char| !c.is_alphabetic()).next().unwrap_or("").to_lowercase();
+    matches!(
+        word.as_str(),
+        "which"
+            | "who"
+            | "where"
+            | "that"
+            | "который"
+            | "которая"
+            | "которое"
+            | "которые"
+            | "которых"
+            | "которым"
+            | "где"
+    )
+}
+
+/// Whether the sentence around byte `at` speaks of the future ("will close",
+/// "состоится"): a weekday there is the next one, not the last.
+fn future_around(text: &str, at: usize) -> bool {
+    let ends = |c: char| matches!(c, '.' | '!' | '?' | '\n');
+    let start = text[..at].rfind(ends).map_or(0, |i| i + 1);
+    let end = text[at..].find(ends).map_or(text.len(), |i| at + i);
+    let sentence = text[start..end].to_lowercase();
+    let words: Vec<&str> =
+        sentence.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty()).collect();
+    words.iter().any(|w| {
+        matches!(
+            *w,
+            "will"
+                | "shall"
+                | "won't"
+                | "будет"
+                | "будут"
+                | "состоится"
+                | "состоятся"
+                | "пройдёт"
+                | "пройдет"
+                | "пройдут"
+                | "откроется"
+                | "откроются"
+                | "завершится"
+                | "завершатся"
+                | "начнётся"
+                | "начнется"
+        )
+    })
 }
 
 /// The last full day written, its year and where it was written.
@@ -93,17 +153,20 @@ pub(crate) fn resolve(
                 used = Some(Anchor { year: y, from: at });
                 Day(d.0 + n).to_string()
             }),
+            Value::FromDateline(0) if means_nowadays(doc.text, c.range.start) => None,
             Value::FromDateline(n) => news.and_then(|(y, d, at)| {
                 used = Some(Anchor { year: y, from: Some(at) });
                 Some(Day(d?.0 + n).to_string())
             }),
             Value::Weekday(w) => news.and_then(|(y, d, at)| {
                 let d = d?;
-                // The latest such weekday on or before the dateline (news reports the past).
+                // The latest such weekday on or before the dateline (news reports the
+                // past), or the next one after it in a sentence about the future.
                 let monday = Day::from_ymd(2024, 1, 1)?; // a Monday
                 let back = (d.0 - monday.0 - (*w as i32 - 1)).rem_euclid(7);
                 used = Some(Anchor { year: y, from: Some(at) });
-                Some(Day(d.0 - back).to_string())
+                let ahead = if future_around(doc.text, c.range.start) { 7 } else { 0 };
+                Some(Day(d.0 - back + ahead).to_string())
             }),
             Value::YearsAfter(n) => anchor.map(|(y, _, at)| {
                 used = Some(Anchor { year: y, from: at });

@@ -32,6 +32,8 @@ enum Rule {
     Season,
     /// the 1990s, 90-е годы: dec (the decade's digits: "199" or "9").
     Decade,
+    /// the 1950s–1980s, 1950–1980-е годы: a b (the decades' first three digits).
+    DecadeRange,
     /// the twentieth century, XX век: c (ordinal word, digits or Roman).
     Century,
     /// Two centuries: c1 c2.
@@ -160,19 +162,27 @@ impl Grammar {
             (format!(r"\b(?:the\s+)?(?P<d>{d}){dsuf}\s+(?:of\s+)?(?P<m>{mon})(?:\b|$)"), Rule::DayMonth, 3),
             (format!(r"\b(?:(?:the\s+)?(?:early|late)\s+)?(?:the\s+)?(?P<s>{season_en})\s+(?:of\s+)?(?P<y>{y})\b"), Rule::Season, 5),
             (format!(r"\b(?P<s>{season_ru})\s+(?P<y>{y}){g}?"), Rule::Season, 5),
-            (format!(r"\b(?:(?:the\s+)?{part_en})?(?:the\s+)?(?:{qual_en})?'?(?P<dec>1[0-9][0-9]|20[0-9]|[0-9])0['’]?s\b"), Rule::Decade, 5),
+            // A range of decades: the suffix of the second ("-е годы", "s") is the first's too.
+            (r"\b(?:[Ff]rom\s+)?(?:[Tt]he\s+)?(?P<a>1[0-9]{2}|20[0-9])0['’]?s\s*(?:[-–—]|to|through|until)\s*(?:the\s+)?(?P<b>1[0-9]{2}|20[0-9])0['’]?s\b".to_string(), Rule::DecadeRange, 7),
+            (r"(?:\b[Сс]\s+)?\b(?P<a>1[0-9]{2}|20[0-9])0(?:-?(?:х|ых))?\s*(?:[-–—]|по|до)\s*(?P<b>1[0-9]{2}|20[0-9])0-?(?:е|х|ые|ых|ми)(?:\s+(?:гг\.|годы|годов|годах|годам|годами)\b)?".to_string(), Rule::DecadeRange, 7),
+            (format!(r"\b(?:(?:[Tt]he\s+)?{part_en})?(?:[Tt]he\s+)?(?:{qual_en})?'?(?P<dec>1[0-9][0-9]|20[0-9]|[0-9])0['’]?s\b"), Rule::Decade, 5),
             (format!(r"(?:{part_ru})?(?P<dec>1[0-9][0-9]|20[0-9]|[0-9])0-?(?:е|х|ые|ых|ми)(?:\s+(?:гг\.|годы|годов|годах|годам|годами))?"), Rule::Decade, 5),
             (format!(r"\b(?:[Tt]he\s+)?(?:{part_en})?(?:the\s+)?(?:{qual_en})?(?:(?:new|last|past|current|present|previous|coming|next)\s+)?(?P<c>{century_ord})[-\s]+[Cc]entury(?:\s+(?:AD|CE))?\b"), Rule::Century, 6),
             (format!(r"\b(?:the\s+)?(?P<c1>{century_ord})\s*(?:[-–—]|and|to)\s*(?:the\s+)?(?P<c2>{century_ord})[-\s]+[Cc]enturies\b"), Rule::CenturyRange, 7),
-            (format!(r"(?:{part_ru})?(?P<c>{roman}|[0-9]{{1,2}})(?:-?(?:го|м|й))?\s+(?:век(?:а|е|ом|у)?|в\.)(?:\s|$|[.,;:)])"), Rule::Century, 6),
+            (format!(r"(?:{part_ru})?(?P<c>{roman}|[0-9]{{1,2}})(?:-?(?:го|м|й))?\s+(?:век(?:ом|а|е|у)?\b|в\.)"), Rule::Century, 6),
             (format!(r"(?:[Сс]\s+)?(?P<c1>{roman})\s*(?:[-–—]|по|и)\s*(?P<c2>{roman})\s+(?:век(?:а|ов)?|вв\.)"), Rule::CenturyRange, 7),
             (format!(r"\b(?P<y>{y})(?:{g}|-(?:м|й|го|му)\b|\b)"), Rule::Year, 1),
             // --- durations ---------------------------------------------------------
             (format!(r"\b{about}?(?P<n>[0-9]{{1,4}}|{num_words})(?:\s*[-–]\s*[0-9]{{1,4}})?(?:\s+|-)(?P<u>years?|months?|weeks?|days?|hours?|minutes?|decades?|centuries|century|лет|года|год|месяцев|месяца|месяц|недель|недели|неделю|дней|дня|день|часов|часа|час|минуты|минут|десятилетий|десятилетия|десятилетие|веков|века)\b"), Rule::Duration, 2),
             (r"\b(?:[Mm]ore|[Ll]ess)\s+than\s+an?\s+(?P<u>year|month|week|day|decade|century)\b".to_string(), Rule::Duration, 2),
-            (r"\b(?:[Пп]очти\s+|[Бб]олее\s+)?(?P<q>[Чч]етверть\s+век[ау]?|[Пп]олвека|[Пп]олстолетия)|\b(?:[Aa]\s+)?(?P<h>quarter\s+of\s+a\s+century|half\s+a\s+century)\b".to_string(), Rule::Duration, 2),
+            // "a decade", "almost a century and a half": the article is the number one.
+            (format!(r"\b{about}?(?:[Aa]|[Oo]ne)\s+(?P<u>decade|century)(?P<half>\s+and\s+a\s+half)?\b"), Rule::Duration, 2),
+            // "около десятилетия", "более века" (but "последние десятилетия" is vague).
+            (r"\b(?:[Пп]очти|[Оо]коло|[Бб]олее|[Сс]выше|[Мм]енее|[Нн]е\s+менее)\s+(?P<u>десятилетия|века|столетия)\b".to_string(), Rule::Duration, 2),
+            (r"\b(?:[Пп]очти\s+|[Бб]олее\s+|[Оо]коло\s+)?(?P<half>[Пп]олтора|[Пп]олутора)\s+(?P<u>века|веков|десятилетия|десятилетий|столетия|столетий|года|лет)\b".to_string(), Rule::Duration, 2),
+            (r"\b(?:[Пп]очти\s+|[Бб]олее\s+)?(?P<q>[Чч]етверть\s+век[ау]?|[Пп]олвека|[Пп]олувека|[Пп]олстолетия|[Пп]олустолетия)|\b(?:[Aa]\s+)?(?P<h>quarter\s+of\s+a\s+century|half\s+a\s+century)\b".to_string(), Rule::Duration, 2),
             // --- relative to an earlier date ---------------------------------------
-            (r"\b(?:[Tt]he\s+(?:following|next|same|previous)\s+(?:evening|morning|night)|[Tt]he\s+day\s+(?:after|before)|[Сс]ледующий\s+день|[Тт]от\s+же\s+день|[Нн]акануне)\b".to_string(), Rule::RelativeDay, 4),
+            (r"\b(?:[Tt]he\s+(?:following|next|same|previous)\s+(?:day|evening|morning|night)|[Tt]he\s+day\s+(?:after|before)|[Сс]ледующий\s+день|[Тт]от\s+же\s+день|[Нн]акануне)\b".to_string(), Rule::RelativeDay, 4),
             (r"\b(?:[Tt]he\s+(?:following|next|same|previous)\s+year|[Tt]hat\s+(?:same\s+)?year|[Тт]ом\s+же\s+году|[Сс]ледующий\s+год|[Сс]ледующем\s+году|[Nn]ext\s+year|[Ll]ast\s+year)\b".to_string(), Rule::RelativeYear, 4),
             (format!(r"\b(?P<w>{weekday})\b"), Rule::Weekday, 3),
             (r"\b(?:[Tt]oday|[Yy]esterday|[Сс]егодня|[Вв]чера)\b".to_string(), Rule::Today, 3),
@@ -187,7 +197,7 @@ impl Grammar {
             })
             .collect();
         let trigger = Regex::new(&format!(
-            r"[0-9]|{mon_en}|(?i:{mon_ru}|centur|век|вв\.|{season_en}|{season_ru}|following|same\s+(?:day|year|evening|morning|night)|that\s+year|next\s+year|last\s+year|than\s+an?\s|quarter\s+of|half\s+a\s+century|тот\s+же|том\s+же|того\s+же|ту\s+же|той\s+же|следующ|накануне|четверть|полвека|полстолетия|today|yesterday|сегодня|вчера)|{num_words}|{weekday}"
+            r"[0-9]|{mon_en}|(?i:{mon_ru}|centur|век|вв\.|{season_en}|{season_ru}|following|same\s+(?:day|year|evening|morning|night)|that\s+year|next\s+year|last\s+year|than\s+an?\s|quarter\s+of|half\s+a\s+century|decade|десятилет|столет|полу?в|полтора|полутора|тот\s+же|том\s+же|того\s+же|ту\s+же|той\s+же|следующ|накануне|четверть|полвека|полстолетия|today|yesterday|сегодня|вчера)|{num_words}|{weekday}"
         ))
         .expect("trigger regex");
         let map = |list: &[(&str, u32, &str)]| list.iter().map(|(f, n, _)| (f.to_lowercase(), *n)).collect();
@@ -337,6 +347,10 @@ impl Grammar {
                 };
                 known(Date, format!("{full}X"))
             }
+            Rule::DecadeRange => {
+                let (a, b) = (c.name("a")?.as_str(), c.name("b")?.as_str());
+                (a < b).then(|| (Interval, Value::Known(format!("{a}X/{b}X"))))
+            }
             Rule::Century => {
                 let n = self.century(c.name("c")?.as_str())?;
                 (1..=21).contains(&n).then(|| (Date, Value::Known(format!("{:02}XX", n - 1))))
@@ -362,6 +376,19 @@ impl Grammar {
                     None => 1,
                 };
                 let unit = c.name("u")?.as_str().to_lowercase();
+                // "a century and a half", "полтора века": in years, or months for a year.
+                if c.name("half").is_some() {
+                    return match unit.as_str() {
+                        u if u.starts_with("decade") || u.starts_with("десятилет") => {
+                            known(Duration, "P15Y".into())
+                        }
+                        u if u.starts_with("centur") || u.starts_with("век") || u.starts_with("столет") => {
+                            known(Duration, "P150Y".into())
+                        }
+                        u if u == "года" || u == "лет" => known(Duration, "P18M".into()),
+                        _ => None,
+                    };
+                }
                 let v = match unit.as_str() {
                     u if u.starts_with("year") || u == "лет" || u.starts_with("год") => {
                         format!("P{n}Y")
@@ -374,7 +401,10 @@ impl Grammar {
                     u if u.starts_with("decade") || u.starts_with("десятилет") => {
                         format!("P{}Y", n * 10)
                     }
-                    u if u.starts_with("centur") || u.starts_with("век") => format!("P{}Y", n * 100),
+                    u if u.starts_with("centur") || u.starts_with("век") || u.starts_with("столет") =>
+                    {
+                        format!("P{}Y", n * 100)
+                    }
                     u if u.starts_with("hour") || u.starts_with("час") => format!("PT{n}H"),
                     u if u.starts_with("minute") || u.starts_with("минут") => format!("PT{n}M"),
                     _ => return None,

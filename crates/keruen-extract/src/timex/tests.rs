@@ -98,3 +98,50 @@ fn dative_months_and_accusative_seasons() {
     one("Юбилей готовили к маю 1990 года.", "маю 1990 года", "1990-05");
     one("Тур перенесли на осень 2011 года.", "осень 2011 года", "2011-23");
 }
+
+#[test]
+fn a_dateline_in_title_case_on_its_own_line() {
+    let text = "PRESS RELEASE\n\nSamarkand, 18 September 2025\n\nThe festival opened on Monday. \
+                On Friday the orchestra will close it. Exhibitions open on 17 September.";
+    one(text, "Monday", "2025-09-15");
+    one(text, "Friday", "2025-09-19");
+    one(text, "17 September", "2025-09-17");
+    // A title that ends with a span of years is not a dateline.
+    let title =
+        "MANUSCRIPTS OF THE REGION, 1943–2023\n\nWork began in 1958. Two years later a commission met.";
+    one(title, "Two years later", "1960");
+}
+
+#[test]
+fn today_in_a_relative_clause_means_nowadays() {
+    let text = "Бишкек, 20 февраля 2025 г.\n\nВ 2023 году была создана ассоциация, которая сегодня объединяет 41 вуз.";
+    let got = timexes(text);
+    assert!(got.iter().any(|(t, v)| t == "сегодня" && v.is_none()), "{got:?}");
+    one("ASTANA, 3 May 2024 – The ministries announced today a new programme.", "today", "2024-05-03");
+}
+
+#[test]
+fn ranges_of_decades_and_lengths_in_words() {
+    one("В 1950–1980-е годы театры гастролировали.", "1950–1980-е годы", "195X/198X");
+    one("В 1960–1970-х годах выходили переводы.", "1960–1970-х годах", "196X/197X");
+    one("From the 1960s to the 1980s the journal appeared.", "From the 1960s to the 1980s", "196X/198X");
+    one("The 1970s saw new tours.", "The 1970s", "197X");
+    one("Readers have known him for a century and a half.", "a century and a half", "P150Y");
+    one("The ties were broken for almost a decade.", "almost a decade", "P10Y");
+    one("Обмен шёл на протяжении почти полувека.", "почти полувека", "P50Y");
+    one("Связи прервались более чем на полтора десятилетия.", "полтора десятилетия", "P15Y");
+    one("Работа заняла около десятилетия.", "около десятилетия", "P10Y");
+    none("За последние десятилетия обмен вырос.", "десятилетия");
+    let text =
+        "On 4 May 2001 the talks began. The next day a treaty was signed; the same day the delegation left.";
+    one(text, "The next day", "2001-05-05");
+    one(text, "the same day", "2001-05-05");
+}
+
+#[test]
+fn centuries_end_before_punctuation_and_quotes() {
+    one("Это было во второй половине XX века.", "второй половине XX века", "19XX");
+    one("Круглый стол «Поэзия XX века» пройдёт в Бишкеке.", "XX века", "19XX");
+    none("Занятия идут в аудитории 1905 и в зале 2004.", "1905");
+    none("Занятия идут в аудитории 1905 и в зале 2004.", "2004");
+}
