@@ -1,5 +1,5 @@
 //! A regression guard on extraction quality (issue 3): the real extractor runs on the
-//! project's fixture corpus (`tests/data/corpus`), on four documents written apart from
+//! project's fixture corpus (`tests/data/corpus`), on eight documents written apart from
 //! the rules (`tests/data/heldout`) and on the shared article (`../shared/corpus`), and the metrics of `../shared/eval/score.py` (computed by
 //! keruen-eval) must stay at or above floors. The floors are the scores measured when
 //! they were set, minus a small margin — not targets, and nothing in them comes from
@@ -68,23 +68,23 @@ fn the_fixture_corpus_stays_above_its_floors() {
     );
 }
 
-/// Four documents (English and Russian: press releases, a conference paper, an
-/// archival article) written and annotated apart from the rules, by a session that
-/// did not read them; first scored before any rule was changed for them
-/// (`docs/extraction.md`).
+/// Eight documents (English and Russian: press releases, news digests, a conference
+/// paper, an archival article, encyclopedia entries) written and annotated apart from
+/// the rules, by sessions that did not read them; each scored before any rule was
+/// changed for it (`docs/extraction.md`).
 #[test]
 fn the_documents_written_apart_from_the_rules_stay_above_their_floors() {
     check(
         &repo().join("tests/data/heldout"),
         &[
-            ("timex.f1", 0.97),
-            ("timex.value_f1", 0.96),
-            ("entity.f1", 0.92),
-            ("event.f1", 0.80),
-            ("event.full_f1", 0.70),
+            ("timex.f1", 0.95),
+            ("timex.value_f1", 0.91),
+            ("entity.f1", 0.89),
+            ("event.f1", 0.72),
+            ("event.full_f1", 0.52),
             ("archival.f1", 0.95),
             ("citation.f1", 0.95),
-            ("citation.link_acc", 0.92),
+            ("citation.link_acc", 0.94),
         ],
     );
 }

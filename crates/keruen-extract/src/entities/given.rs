@@ -79,13 +79,19 @@ fn is_patronymic(word: &str) -> bool {
 }
 
 /// The words of `text[range]` with their byte ranges, split at spaces and at
-/// punctuation that cannot be inside a name.
+/// punctuation that cannot be inside a name. (Whitespace and punctuation are told
+/// apart from letters without Unicode's alphabetic table: this runs on every
+/// character of a document.)
 fn words(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, c) in text[range.clone()].char_indices() {
         let at = range.start + i;
-        let inside = c.is_alphabetic() || c == '-' || c == '\'' || c == '’';
+        let inside = if c.is_ascii() {
+            c.is_ascii_alphanumeric() || c == '-' || c == '\''
+        } else {
+            !c.is_whitespace() && !matches!(c, '«' | '»' | '“' | '”' | '„' | '–' | '—' | '…' | '‘')
+        };
         match (inside, start) {
             (true, None) => start = Some(at),
             (false, Some(s)) => {

@@ -361,6 +361,9 @@ fn case_fits(written: &str, p: &Pattern) -> bool {
     if p.form == NameForm::Adjective && p.inflects {
         return true;
     }
+    if first.is_uppercase() {
+        return true;
+    }
     // Arabic articles and "son of" stay in lower case inside a sentence: "аль-Фараби",
     // "al-Kashgari", "ibn Sina"; the name's capital follows them.
     let lower = written.to_lowercase();
@@ -370,5 +373,5 @@ fn case_fits(written: &str, p: &Pattern) -> bool {
     {
         return rest.chars().next().is_some_and(char::is_uppercase);
     }
-    first.is_uppercase()
+    false
 }

@@ -132,6 +132,54 @@ fn home(text: &str, timexes: &[Found], named: &[Named]) -> Option<String> {
 }
 
 /// Finds the events of a document.
+/// Verbs that attribute a quotation: "…," the director said; «…», – сказал он.
+const SPEECH_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "added",
+    "noted",
+    "stressed",
+    "recalled",
+    "explained",
+    "сказал",
+    "сказала",
+    "заявил",
+    "заявила",
+    "отметил",
+    "отметила",
+    "подчеркнул",
+    "подчеркнула",
+    "добавил",
+    "добавила",
+    "сообщил",
+    "сообщила",
+    "говорит",
+    "рассказал",
+    "рассказала",
+    "пояснил",
+    "пояснила",
+];
+
+/// Whether a sentence is direct speech: it opens with a quotation mark and ends with
+/// who said it. What people say about their plans and feelings ("we received more
+/// applications than ever") is no report of an event.
+fn direct_speech(sentence: &str) -> bool {
+    let s = sentence.trim_start();
+    let Some(open) = s.chars().next().filter(|c| matches!(c, '«' | '"' | '“' | '„')) else {
+        return false;
+    };
+    let close: &[char] = if open == '«' { &['»'] } else { &['"', '”', '“'] };
+    let Some(end) = s[open.len_utf8()..].rfind(close).map(|i| i + open.len_utf8()) else {
+        return false;
+    };
+    let after = &s[end..];
+    after.chars().count() < 120
+        && after
+            .split(|c: char| !c.is_alphabetic())
+            .any(|w| SPEECH_VERBS.contains(&w.to_lowercase().as_str()))
+}
+
 pub(crate) fn find(
     doc: &Doc,
     rules: &Rules,
@@ -201,6 +249,7 @@ pub(crate) fn find(
             || bare_line
             || (title_paragraph && sentence.paragraph == 0)
             || text[r.clone()].ends_with('?')
+            || direct_speech(&text[r.clone()])
         {
             continue;
         }

@@ -127,3 +127,13 @@ fn inflected_compound_names_are_found() {
     let names: Vec<&str> = x.entities.iter().map(|e| e.name.as_str()).collect();
     assert!(names.contains(&"Cholpon-Ata") && names.contains(&"Almaty"), "{names:?}");
 }
+
+#[test]
+fn direct_speech_reports_no_event() {
+    let text = "ASTANA, 3 June 2024 – The Days of Culture of Kyrgyzstan opened in Astana on Monday. \
+                \"This year we received more films for the festival than ever,\" the director told reporters.";
+    let got = extract(text, &Options::default()).events;
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(super::direct_speech("«Фестиваль прошёл прекрасно», – сказал директор."));
+    assert!(!super::direct_speech("«Шёлковый экран» прошёл в Душанбе в 2024 году."));
+}

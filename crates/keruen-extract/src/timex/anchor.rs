@@ -2,8 +2,8 @@
 //! text before them, and recording where the year came from.
 //!
 //! A news item that opens with a dateline ("ASTANA, 14 May 2019 –") is anchored to
-//! that date throughout, as HeidelTime does for news; any other text to the last
-//! date it mentioned, as for narratives.
+//! that date until the next dateline (a digest has one per item), as HeidelTime does
+//! for news; any other text to the last date it mentioned, as for narratives.
 use super::{Anchor, Candidate, Found, Timex, TimexType, Value};
 use crate::doc::Doc;
 use keruen_model::{Day, Edtf};
@@ -20,17 +20,17 @@ fn start_of(value: &str) -> Option<(i32, Option<Day>)> {
     Some((year, day))
 }
 
-/// Whether the document opens with a dateline: a line that begins with a place — a
-/// few words, each capitalised ("ASTANA", "Tashkent", "Nur-Sultan") — and a comma
-/// right before the document's first date, a full day.
-fn dateline(doc: &Doc, cands: &[Candidate]) -> Option<(i32, Option<Day>, (usize, usize))> {
-    let first = cands.first()?;
-    let Value::Known(v) = &first.value else { return None };
-    let head = &doc.text[..first.range.start];
-    if head.len() > 400 {
-        return None;
-    }
-    let line = head.rsplit('\n').next()?.trim_end();
+/// Whether candidate `c` is a dateline: a full day after a place at the start of a
+/// line — a few capitalised words ("ASTANA", "Tashkent", "Nur-Sultan") and a comma —
+/// that ends the line or is followed by a dash or the agency's name ("BISHKEK, 3 June
+/// 2024 – The festival …"). A digest of news items has one per item, each dating what
+/// follows it.
+fn dateline(doc: &Doc, c: &Candidate) -> Option<(i32, Option<Day>, (usize, usize))> {
+    let Value::Known(v) = &c.value else { return None };
+    // A title that ends in a year or a span of years ("…, 1943–2023") is no dateline.
+    let (y, d) = start_of(v)?;
+    d?;
+    let line = doc.text[..c.range.start].rsplit('\n').next()?.trim_end();
     let place = line.strip_suffix(',')?.trim();
     let words: Vec<&str> = place.split_whitespace().collect();
     if words.is_empty()
@@ -40,10 +40,12 @@ fn dateline(doc: &Doc, cands: &[Candidate]) -> Option<(i32, Option<Day>, (usize,
     {
         return None;
     }
-    // A title that ends in a year or a span of years ("…, 1943–2023") is no dateline.
-    let (y, d) = start_of(v)?;
-    d?;
-    Some((y, d, (doc.ch(first.range.start), doc.ch(first.range.end))))
+    let rest = doc.text[c.range.end..].split('\n').next().unwrap_or("").trim_start();
+    let rest = rest.strip_prefix("г.").or_else(|| rest.strip_prefix("года")).unwrap_or(rest).trim_start();
+    if !(rest.is_empty() || rest.starts_with(['–', '—', '-', '(', '/', '|'])) {
+        return None;
+    }
+    Some((y, d, (doc.ch(c.range.start), doc.ch(c.range.end))))
 }
 
 /// Whether "today" at byte `at` means "nowadays" rather than the dateline's day: in a
@@ -116,14 +118,10 @@ pub(crate) fn resolve(
 ) -> (Vec<Timex>, Vec<Found>) {
     let from_doc =
         document_date.and_then(|d| Some((d.year()?, d.earliest().filter(|_| d.to_string().len() == 10))));
-    let news = dateline(doc, &cands);
+    // The last dateline: news is anchored to it, as HeidelTime does (below).
+    let mut news: Option<(i32, Option<Day>, (usize, usize))> = None;
     // (year, day, where it came from)
-    let mut anchor: Option<YearAnchor> = match (news, from_doc) {
-        (Some((y, d, at)), _) => Some((y, d, Some(at))),
-        (None, Some((y, d))) => Some((y, d, None)),
-        _ => None,
-    };
-    let fixed = news.is_some();
+    let mut anchor: Option<YearAnchor> = from_doc.map(|(y, d)| (y, d, None));
     // The last full day written, for "the following day" and "the same evening"; in
     // news it moves with the text even though the year stays the dateline's.
     let mut last_day: Option<DayAnchor> = anchor.and_then(|(y, d, at)| Some((y, d?, at)));
@@ -131,6 +129,11 @@ pub(crate) fn resolve(
     let mut found = Vec::with_capacity(cands.len());
     for c in cands {
         let span = (doc.ch(c.range.start), doc.ch(c.range.end));
+        if let Some(line @ (y, d, at)) = dateline(doc, &c) {
+            news = Some(line);
+            anchor = Some((y, d, Some(at)));
+        }
+        let fixed = news.is_some();
         let mut used: Option<Anchor> = None;
         let value = match &c.value {
             Value::Known(v) => Some(v.clone()),
@@ -168,6 +171,17 @@ pub(crate) fn resolve(
                 let ahead = if future_around(doc.text, c.range.start) { 7 } else { 0 };
                 Some(Day(d.0 - back + ahead).to_string())
             }),
+            Value::YearsFromDateline(n) => match (news, from_doc) {
+                (Some((y, _, at)), _) => {
+                    used = Some(Anchor { year: y, from: Some(at) });
+                    Some(format!("{:04}", y + n))
+                }
+                (None, Some((y, _))) => {
+                    used = Some(Anchor { year: y, from: None });
+                    Some(format!("{:04}", y + n))
+                }
+                _ => None,
+            },
             Value::YearsAfter(n) => anchor.map(|(y, _, at)| {
                 used = Some(Anchor { year: y, from: at });
                 format!("{:04}", y + n)

@@ -48,12 +48,17 @@ enum Rule {
     RelativeYear,
     /// Two years later / через два года: n or n2.
     YearsLater,
+    /// Five days later / через пять дней: n.
+    DaysLater,
     /// The autumn of that year / в октябре того же года: s, m, m2, s2 or s3.
     SameYear,
     /// A day of the week: w.
     Weekday,
     /// Today, yesterday / сегодня, вчера.
     Today,
+    /// This year, last year, two years ago / в этом году, в прошлом году: the dateline's
+    /// year and those before it.
+    DatelineYear,
 }
 
 /// Compiled rules.
@@ -130,7 +135,7 @@ impl Grammar {
         let about = r"(?:(?:[Mm]ore\s+than|[Ll]ess\s+than|[Aa]lmost|[Nn]early|[Aa]bout|[Aa]round|[Aa]t\s+least|[Aa]pproximately|[Пп]очти|[Бб]олее|[Оо]коло|[Сс]выше|[Мм]енее|[Нн]е\s+менее|[Пп]оследние|[Пп]оследних)\s+)";
         let rules: Vec<(String, Rule, u8)> = vec![
             // --- intervals of days -------------------------------------------------
-            (format!(r"\b[Ff]rom\s+(?P<m1>{mon_en})\s+(?P<d1>{d}){dsuf},?\s+(?:(?P<y1>{y}),?\s+)?(?:to|till|until|through|-|–)\s+(?:(?P<m2>{mon_en})\s+)?(?P<d2>{d}){dsuf},?\s+(?P<y2>{y})\b"), Rule::DayRange, 9),
+            (format!(r"\b[Ff]rom\s+(?P<m1>{mon_en})\s+(?P<d1>{d}){dsuf},?\s+(?:(?P<y1>{y}),?\s+)?(?:to|till|until|through|-|–)\s+(?:(?P<m2>{mon_en})\s+)?(?P<d2>{d}){dsuf}(?:,?\s+(?P<y2>{y}))?\b"), Rule::DayRange, 9),
             (format!(r"\b[Ff]rom\s+(?P<d1>{d}){dsuf}\s+(?:of\s+)?(?:(?P<m1>{mon_en})\s+)?(?:(?P<y1>{y})\s+)?(?:to|till|until|through)\s+(?P<d2>{d}){dsuf}\s+(?:of\s+)?(?P<m2>{mon_en})(?:,?\s+(?P<y2>{y}))?\b"), Rule::DayRange, 9),
             (format!(r"\b(?P<m1>{mon_en})\s+(?P<d1>{d}){dsuf}{dash}(?:(?P<m2>{mon_en})\s+)?(?P<d2>{d}){dsuf}(?:,?\s+(?P<y2>{y}))?\b"), Rule::DayRange, 8),
             (format!(r"\b(?P<d1>{d}){dsuf}(?:\s+(?P<m1>{mon}))?{dash}(?P<d2>{d}){dsuf}\s+(?P<m2>{mon})(?:,?\s+(?P<y2>{y}){g}?|\b)"), Rule::DayRange, 8),
@@ -147,6 +152,7 @@ impl Grammar {
             (format!(r"\b(?:[Ss]ince|[Ee]ver\s+since|[Ss]tarting\s+(?:from|in))\s+(?:(?:(?P<m>{mon_en})\s+(?:(?P<d>{d}){dsuf},?\s+)?)|(?:(?P<d2>{d}){dsuf}\s+(?P<m2>{mon_en})\s+))?(?P<y>{y})\b"), Rule::Since, 7),
             (format!(r"(?:\b(?:[Нн]ачиная\s+)?[Сс])\s+(?:(?P<d2>{d})\s+(?P<m2>{mon_ru})\s+|(?P<m>{mon_ru})\s+)?(?P<y>{y}){g}"), Rule::Since, 7),
             (format!(r"\b[Ff]rom\s+(?P<y>{y})\s+onwards?\b"), Rule::Since, 7),
+            (r"\b(?:[Ss]ince|[Ee]ver\s+since)\s+the\s+(?P<dec>1[0-9]{2}|20[0-9])0['’]?s\b".to_string(), Rule::Since, 7),
             (format!(r"\b(?:[Uu]p\s+to|[Uu]ntil|[Tt]ill)\s+(?P<y>{y})\b"), Rule::Until, 7),
             (format!(r"(?:\b[Дд]о)\s+(?P<y>{y}){g}"), Rule::Until, 7),
             // --- dates -------------------------------------------------------------
@@ -160,8 +166,8 @@ impl Grammar {
             (format!(r"\b(?P<y>{y}),\s+(?P<m>{mon_en})\b"), Rule::MonthYear, 4),
             (format!(r"\b(?P<m>{mon_en})\s+(?P<d>{d}){dsuf}\b"), Rule::DayMonth, 3),
             (format!(r"\b(?:the\s+)?(?P<d>{d}){dsuf}\s+(?:of\s+)?(?P<m>{mon})(?:\b|$)"), Rule::DayMonth, 3),
-            (format!(r"\b(?:(?:the\s+)?(?:early|late)\s+)?(?:the\s+)?(?P<s>{season_en})\s+(?:of\s+)?(?P<y>{y})\b"), Rule::Season, 5),
-            (format!(r"\b(?P<s>{season_ru})\s+(?P<y>{y}){g}?"), Rule::Season, 5),
+            (format!(r"\b(?:(?:the\s+)?(?:early|late)\s+)?(?:the\s+)?(?P<s>{season_en})\s+(?:of\s+)?(?P<y>{y})(?:/(?:{y}|[0-9]{{2}}))?\b"), Rule::Season, 5),
+            (format!(r"\b(?P<s>{season_ru})\s+(?P<y>{y})(?:/(?:{y}|[0-9]{{2}}))?{g}?"), Rule::Season, 5),
             // A range of decades: the suffix of the second ("-е годы", "s") is the first's too.
             (r"\b(?:[Ff]rom\s+)?(?:[Tt]he\s+)?(?P<a>1[0-9]{2}|20[0-9])0['’]?s\s*(?:[-–—]|to|through|until)\s*(?:the\s+)?(?P<b>1[0-9]{2}|20[0-9])0['’]?s\b".to_string(), Rule::DecadeRange, 7),
             (r"(?:\b[Сс]\s+)?\b(?P<a>1[0-9]{2}|20[0-9])0(?:-?(?:х|ых))?\s*(?:[-–—]|по|до)\s*(?P<b>1[0-9]{2}|20[0-9])0-?(?:е|х|ые|ых|ми)(?:\s+(?:гг\.|годы|годов|годах|годам|годами)\b)?".to_string(), Rule::DecadeRange, 7),
@@ -170,7 +176,7 @@ impl Grammar {
             (format!(r"\b(?:[Tt]he\s+)?(?:{part_en})?(?:the\s+)?(?:{qual_en})?(?:(?:new|last|past|current|present|previous|coming|next)\s+)?(?P<c>{century_ord})[-\s]+[Cc]entury(?:\s+(?:AD|CE))?\b"), Rule::Century, 6),
             (format!(r"\b(?:the\s+)?(?P<c1>{century_ord})\s*(?:[-–—]|and|to)\s*(?:the\s+)?(?P<c2>{century_ord})[-\s]+[Cc]enturies\b"), Rule::CenturyRange, 7),
             (format!(r"(?:{part_ru})?(?P<c>{roman}|[0-9]{{1,2}})(?:-?(?:го|м|й))?\s+(?:век(?:ом|а|е|у)?\b|в\.)"), Rule::Century, 6),
-            (format!(r"(?:[Сс]\s+)?(?P<c1>{roman})\s*(?:[-–—]|по|и)\s*(?P<c2>{roman})\s+(?:век(?:а|ов)?|вв\.)"), Rule::CenturyRange, 7),
+            (format!(r"(?:[Сс]\s+)?(?P<c1>{roman})\s*(?:[-–—]|по|и)\s*(?P<c2>{roman})\s+(?:век(?:ами|ах|ам|ов|а)?\b|вв\.)"), Rule::CenturyRange, 7),
             (format!(r"\b(?P<y>{y})(?:{g}|-(?:м|й|го|му)\b|\b)"), Rule::Year, 1),
             // --- durations ---------------------------------------------------------
             (format!(r"\b{about}?(?P<n>[0-9]{{1,4}}|{num_words})(?:\s*[-–]\s*[0-9]{{1,4}})?(?:\s+|-)(?P<u>years?|months?|weeks?|days?|hours?|minutes?|decades?|centuries|century|лет|года|год|месяцев|месяца|месяц|недель|недели|неделю|дней|дня|день|часов|часа|час|минуты|минут|десятилетий|десятилетия|десятилетие|веков|века)\b"), Rule::Duration, 2),
@@ -183,10 +189,12 @@ impl Grammar {
             (r"\b(?:[Пп]очти\s+|[Бб]олее\s+)?(?P<q>[Чч]етверть\s+век[ау]?|[Пп]олвека|[Пп]олувека|[Пп]олстолетия|[Пп]олустолетия)|\b(?:[Aa]\s+)?(?P<h>quarter\s+of\s+a\s+century|half\s+a\s+century)\b".to_string(), Rule::Duration, 2),
             // --- relative to an earlier date ---------------------------------------
             (r"\b(?:[Tt]he\s+(?:following|next|same|previous)\s+(?:day|evening|morning|night)|[Tt]he\s+day\s+(?:after|before)|[Сс]ледующий\s+день|[Тт]от\s+же\s+день|[Нн]акануне)\b".to_string(), Rule::RelativeDay, 4),
-            (r"\b(?:[Tt]he\s+(?:following|next|same|previous)\s+year|[Tt]hat\s+(?:same\s+)?year|[Тт]ом\s+же\s+году|[Сс]ледующий\s+год|[Сс]ледующем\s+году|[Nn]ext\s+year|[Ll]ast\s+year)\b".to_string(), Rule::RelativeYear, 4),
+            (r"\b(?:[Tt]he\s+(?:following|next|same|previous)\s+year|[Tt]hat\s+(?:same\s+)?year|[Тт]ом\s+же\s+году|[Сс]ледующий\s+год|[Сс]ледующем\s+году|[Nn]ext\s+year)\b".to_string(), Rule::RelativeYear, 4),
+            (format!(r"\b(?:(?:[Ee]arlier|[Ll]ater)\s+)?[Tt]his\s+year\b|\b[Ll]ast\s+year\b|\b(?P<n>[0-9]{{1,2}}|{num_words})\s+years?\s+ago\b|\b(?:начале\s+|конце\s+|середине\s+)?(?:[Ээ]том|[Пп]рошлом)\s+году\b|\b(?:начале\s+|конце\s+|середине\s+)?(?:[Ээ]того|[Пп]рошлого)\s+года\b"), Rule::DatelineYear, 4),
             (format!(r"\b(?P<w>{weekday})\b"), Rule::Weekday, 3),
             (r"\b(?:[Tt]oday|[Yy]esterday|[Сс]егодня|[Вв]чера)\b".to_string(), Rule::Today, 3),
-            (format!(r"\b(?P<n>[0-9]{{1,2}}|{num_words})\s+years?\s+later\b|\b(?:[Чч]ерез|[Сс]пустя)\s+(?P<n2>[0-9]{{1,2}}|{num_words})\s+(?:год|года|лет)\b"), Rule::YearsLater, 5),
+            (format!(r"\b(?P<n>[0-9]{{1,2}}|{num_words})\s+days?\s+later\b|\b(?:[Чч]ерез|[Сс]пустя)\s+(?P<n2>[0-9]{{1,2}}|{num_words})\s+(?:дня|дней|день)\b"), Rule::DaysLater, 5),
+            (format!(r"\b(?P<n>[0-9]{{1,2}}|{num_words}|[Aa]|[Oo]ne)\s+years?\s+(?P<dir>later|earlier)\b|\b(?:[Чч]ерез|[Сс]пустя)\s+(?P<n2>[0-9]{{1,2}}|{num_words})\s+(?:год|года|лет)\b"), Rule::YearsLater, 5),
             (format!(r"\b(?:(?:the\s+)?(?P<s>{season_en})|(?P<m>{mon_en}))\s+of\s+(?:that|the\s+same)\s+year\b|\b(?:(?P<m2>{mon_ru})|(?P<s2>{season_ru}))\s+того\s+же\s+года|\b(?:[Тт]у|[Тт]ой)\s+же\s+(?P<s3>{season_ru})"), Rule::SameYear, 6),
         ];
         let set = WordSet::new(rules.iter().map(|(re, _, _)| re.as_str())).expect("timex rule set");
@@ -197,7 +205,7 @@ impl Grammar {
             })
             .collect();
         let trigger = Regex::new(&format!(
-            r"[0-9]|{mon_en}|(?i:{mon_ru}|centur|век|вв\.|{season_en}|{season_ru}|following|same\s+(?:day|year|evening|morning|night)|that\s+year|next\s+year|last\s+year|than\s+an?\s|quarter\s+of|half\s+a\s+century|decade|десятилет|столет|полу?в|полтора|полутора|тот\s+же|том\s+же|того\s+же|ту\s+же|той\s+же|следующ|накануне|четверть|полвека|полстолетия|today|yesterday|сегодня|вчера)|{num_words}|{weekday}"
+            r"[0-9]|{mon_en}|(?i:{mon_ru}|centur|век|вв\.|{season_en}|{season_ru}|following|same\s+(?:day|year|evening|morning|night)|that\s+year|next\s+year|last\s+year|than\s+an?\s|quarter\s+of|half\s+a\s+century|decade|десятилет|столет|полу?в|полтора|полутора|тот\s+же|том\s+же|того\s+же|ту\s+же|той\s+же|следующ|накануне|четверть|полвека|полстолетия|today|yesterday|сегодня|вчера|this\s+year|last\s+year|years?\s+ago|later|earlier|этом\s+году|этого\s+года|прошл)|{num_words}|{weekday}"
         ))
         .expect("trigger regex");
         let map = |list: &[(&str, u32, &str)]| list.iter().map(|(f, n, _)| (f.to_lowercase(), *n)).collect();
@@ -311,6 +319,7 @@ impl Grammar {
                 };
                 (y2 > y1 && y2 - y1 <= 200).then(|| (Interval, Value::Known(format!("{y1:04}/{y2:04}"))))
             }
+            Rule::Since if c.name("dec").is_some() => known(Interval, format!("{}X/..", &c["dec"])),
             Rule::Since => {
                 let y = Self::num(c, "y")?;
                 let m = self.month(c, "m").or_else(|| self.month(c, "m2"));
@@ -437,9 +446,15 @@ impl Grammar {
                 };
                 Some((Date, Value::YearsAfter(years)))
             }
-            Rule::YearsLater => {
+            Rule::DaysLater => {
                 let n = self.number(c.name("n").or_else(|| c.name("n2"))?.as_str())?;
-                Some((Date, Value::YearsAfter(n as i32)))
+                Some((Date, Value::DaysAfter(n as i32)))
+            }
+            Rule::YearsLater => {
+                let n = c.name("n").or_else(|| c.name("n2"))?.as_str();
+                let n = if matches!(n, "a" | "A" | "one" | "One") { 1 } else { self.number(n)? as i32 };
+                let back = c.name("dir").is_some_and(|d| d.as_str() != "later");
+                Some((Date, Value::YearsAfter(if back { -n } else { n })))
             }
             Rule::SameYear => {
                 let part = match c.name("m").or_else(|| c.name("m2")) {
@@ -454,6 +469,15 @@ impl Grammar {
             Rule::Weekday => {
                 let w = self.weekdays.get(&c.name("w")?.as_str().to_lowercase())?;
                 Some((Date, Value::Weekday(*w)))
+            }
+            Rule::DatelineYear => {
+                let t = c.get(0)?.as_str().to_lowercase();
+                let years = match c.name("n") {
+                    Some(n) => -(self.number(n.as_str())? as i32),
+                    None if t.contains("last") || t.contains("прошл") => -1,
+                    None => 0,
+                };
+                Some((Date, Value::YearsFromDateline(years)))
             }
             Rule::Today => {
                 let t = c.get(0)?.as_str().to_lowercase();

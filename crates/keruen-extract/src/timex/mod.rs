@@ -83,6 +83,9 @@ pub(crate) enum Value {
     Weekday(u32),
     /// Days after the dateline (today = 0, yesterday = -1): dated only under one.
     FromDateline(i32),
+    /// Years after the dateline's (this year = 0, last year = -1, two years ago = -2):
+    /// dated only under one, or by the document's date.
+    YearsFromDateline(i32),
 }
 
 /// A found expression in bytes, for the other extractors (events take their date from

@@ -145,3 +145,30 @@ fn centuries_end_before_punctuation_and_quotes() {
     none("Занятия идут в аудитории 1905 и в зале 2004.", "1905");
     none("Занятия идут в аудитории 1905 и в зале 2004.", "2004");
 }
+
+#[test]
+fn each_dateline_of_a_digest_dates_its_own_item() {
+    let text = "AGENCY DIGEST\n\nBISHKEK, 3 June 2024 – The festival opened on Sunday. Last year it was smaller; \
+                two years ago it did not take place.\n\nDUSHANBE, 12 June 2024 – Experts met on Wednesday; \
+                this year the meeting ran from June 11 to June 12, and five days later the report was sent.";
+    one(text, "Sunday", "2024-06-02");
+    one(text, "Last year", "2023");
+    one(text, "two years ago", "2022");
+    one(text, "Wednesday", "2024-06-12");
+    one(text, "this year", "2024");
+    one(text, "from June 11 to June 12", "2024-06-11/2024-06-12");
+    let ru = "Душанбе, 12 июня 2024 г. – В среду открылся форум. В прошлом году он прошёл в Худжанде.";
+    one(ru, "среду", "2024-06-12");
+    one(ru, "прошлом году", "2023");
+    // Without a dateline "last year" has nothing to count from.
+    assert!(timexes("Last year the festival was smaller.").iter().all(|(_, v)| v.is_none()));
+}
+
+#[test]
+fn seasons_across_two_years_decades_since_and_centuries_in_the_plural() {
+    one("The archive closed in the winter of 2019/2020.", "the winter of 2019/2020", "2019-24");
+    one("Архив закрывали зимой 2019/2020 года.", "зимой 2019/2020 года", "2019-24");
+    one("Since the 1990s the holiday has been official.", "Since the 1990s", "199X/..");
+    one("В XV–XVIII веках эпос передавался устно.", "XV–XVIII веках", "14XX/17XX");
+    one("The treaty was signed in 1992. A year earlier the talks had begun.", "A year earlier", "1991");
+}
