@@ -152,6 +152,13 @@ pub(crate) fn resolve(
                 };
                 format!("{}/{}", part(*from), part(*to))
             }),
+            Value::NeedsYearUntil { month, day } => anchor.map(|(y, _, at)| {
+                used = Some(Anchor { year: y, from: at });
+                match day {
+                    Some(d) => format!("../{y:04}-{month:02}-{d:02}"),
+                    None => format!("../{y:04}-{month:02}"),
+                }
+            }),
             Value::DaysAfter(n) => last_day.map(|(y, d, at)| {
                 used = Some(Anchor { year: y, from: at });
                 Day(d.0 + n).to_string()

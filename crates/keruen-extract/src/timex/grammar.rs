@@ -20,6 +20,9 @@ enum Rule {
     Since,
     /// up to YEAR / до YEAR года.
     Until,
+    /// until DAY MONTH [YEAR], until mid-MONTH / до DAY MONTH [YEAR]: d m y (or d2 m2,
+    /// m3 for a month alone).
+    UntilDay,
     /// A day with month and year: m d y.
     FullDate,
     /// Numeric d.m.y or y-m-d: d m y.
@@ -139,7 +142,7 @@ impl Grammar {
             (format!(r"\b[Ff]rom\s+(?P<d1>{d}){dsuf}\s+(?:of\s+)?(?:(?P<m1>{mon_en})\s+)?(?:(?P<y1>{y})\s+)?(?:to|till|until|through)\s+(?P<d2>{d}){dsuf}\s+(?:of\s+)?(?P<m2>{mon_en})(?:,?\s+(?P<y2>{y}))?\b"), Rule::DayRange, 9),
             (format!(r"\b(?P<m1>{mon_en})\s+(?P<d1>{d}){dsuf}{dash}(?:(?P<m2>{mon_en})\s+)?(?P<d2>{d}){dsuf}(?:,?\s+(?P<y2>{y}))?\b"), Rule::DayRange, 8),
             (format!(r"\b(?P<d1>{d}){dsuf}(?:\s+(?P<m1>{mon}))?{dash}(?P<d2>{d}){dsuf}\s+(?P<m2>{mon})(?:,?\s+(?P<y2>{y}){g}?|\b)"), Rule::DayRange, 8),
-            (format!(r"\b[Сс]\s+(?P<d1>{d})\s+(?:(?P<m1>{mon_ru})\s+)?(?:(?P<y1>{y}){g}?\s+)?по\s+(?P<d2>{d})\s+(?P<m2>{mon_ru})(?:\s+(?P<y2>{y}){g}?)?"), Rule::DayRange, 9),
+            (format!(r"\b(?:[Сс]|[Оо]т)\s+(?P<d1>{d})\s+(?:(?P<m1>{mon_ru})\s+)?(?:(?P<y1>{y}){g}?\s+)?(?:по|до)\s+(?P<d2>{d})\s+(?P<m2>{mon_ru})(?:\s+(?P<y2>{y}){g}?)?"), Rule::DayRange, 9),
             (format!(r"(?:\b(?:[Сс]|[Ff]rom)\s+)?\b{nd1}(?:\s*г\.)?(?:\s+(?:по|до|to|till|until)\s+|{dash}){nd2}(?:\s*г\.)?"), Rule::DayRange, 9),
             // --- intervals of months and years ------------------------------------
             (format!(r"\b[Ff]rom\s+(?P<m1>{mon_en})\s+(?:(?P<y1>{y})\s+)?(?:to|till|until|through)\s+(?P<m2>{mon_en}),?\s+(?P<y2>{y})\b"), Rule::MonthRange, 8),
@@ -155,6 +158,8 @@ impl Grammar {
             (r"\b(?:[Ss]ince|[Ee]ver\s+since)\s+the\s+(?P<dec>1[0-9]{2}|20[0-9])0['’]?s\b".to_string(), Rule::Since, 7),
             (format!(r"\b(?:[Uu]p\s+to|[Uu]ntil|[Tt]ill)\s+(?P<y>{y})\b"), Rule::Until, 7),
             (format!(r"(?:\b[Дд]о)\s+(?P<y>{y}){g}"), Rule::Until, 7),
+            (format!(r"\b(?:[Uu]p\s+to|[Uu]ntil|[Tt]ill)\s+(?:(?P<d>{d}){dsuf}\s+(?:of\s+)?(?P<m>{mon_en})|(?P<m2>{mon_en})\s+(?P<d2>{d}){dsuf}|(?:mid-|the\s+(?:middle|end)\s+of\s+)?(?P<m3>{mon_en}))(?:,?\s+(?P<y>{y}))?\b"), Rule::UntilDay, 7),
+            (format!(r"\b[Дд]о\s+(?:(?P<d>{d})\s+(?P<m>{mon_ru})|(?:середины|конца|начала)\s+(?P<m3>{mon_ru}))(?:\s+(?P<y>{y}){g}?)?"), Rule::UntilDay, 7),
             // --- dates -------------------------------------------------------------
             (format!(r"\b(?P<m>{mon_en})\s+(?P<d>{d}){dsuf},?\s+(?P<y>{y})\b"), Rule::FullDate, 6),
             (format!(r"\b(?:the\s+)?(?P<d>{d}){dsuf}\s+(?:of\s+)?(?P<m>{mon}),?\s+(?P<y>{y})(?:{g}|\b)"), Rule::FullDate, 6),
@@ -332,6 +337,23 @@ impl Grammar {
                 known(Interval, format!("{start}/.."))
             }
             Rule::Until => known(Interval, format!("../{:04}", Self::num(c, "y")?)),
+            Rule::UntilDay => {
+                let m = self.month(c, "m").or_else(|| self.month(c, "m2")).or_else(|| self.month(c, "m3"))?;
+                let d = Self::num(c, "d").or_else(|| Self::num(c, "d2"));
+                if let Some(d) = d {
+                    ymd(2000, m, d)?; // the day exists in some year
+                }
+                match Self::num(c, "y") {
+                    Some(y) => {
+                        let end = match d {
+                            Some(d) => ymd(y as i32, m, d)?,
+                            None => format!("{y:04}-{m:02}"),
+                        };
+                        known(Interval, format!("../{end}"))
+                    }
+                    None => Some((Interval, Value::NeedsYearUntil { month: m, day: d })),
+                }
+            }
             Rule::FullDate | Rule::NumericDate => {
                 let y = Self::num(c, "y")?;
                 known(Date, ymd(y as i32, self.month(c, "m")?, Self::num(c, "d")?)?)

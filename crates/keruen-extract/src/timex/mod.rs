@@ -75,6 +75,8 @@ pub(crate) enum Value {
     NeedsYear { month: u32, day: Option<u32> },
     /// An interval of days or months within a year not given.
     NeedsYearInterval { from: (u32, Option<u32>), to: (u32, Option<u32>) },
+    /// Up to a day or month of a year not given ("until 10 April", "до 10 апреля").
+    NeedsYearUntil { month: u32, day: Option<u32> },
     /// Relative to the last full date: days after it (the following day = 1).
     DaysAfter(i32),
     /// Relative to the anchor year: years after it (the following year = 1).

@@ -172,3 +172,15 @@ fn seasons_across_two_years_decades_since_and_centuries_in_the_plural() {
     one("В XV–XVIII веках эпос передавался устно.", "XV–XVIII веках", "14XX/17XX");
     one("The treaty was signed in 1992. A year earlier the talks had begun.", "A year earlier", "1991");
 }
+
+#[test]
+fn until_a_day_or_a_month_is_an_interval_open_at_its_start() {
+    let text =
+        "ASTANA, 3 June 2024 – Applications are open until mid-August. Until 1 October 2024 the show runs.";
+    one(text, "until mid-August", "../2024-08");
+    one(text, "Until 1 October 2024", "../2024-10-01");
+    let ru =
+        "Астана, 14 марта 2019 г. – Аккредитация проводится до 10 апреля. Выставка открыта от 5 до 10 мая.";
+    one(ru, "до 10 апреля", "../2019-04-10");
+    one(ru, "от 5 до 10 мая", "2019-05-05/2019-05-10");
+}
