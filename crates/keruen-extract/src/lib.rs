@@ -117,23 +117,6 @@ pub fn detect_language(text: &str) -> &'static str {
     if cyr > lat { "ru" } else { "en" }
 }
 
-/// The nominatives a Russian noun in another case may come from: "Сталинабаде" →
-/// "Сталинабад", "Алма-Ате" → "Алма-Ата", "Бишкеке" → "Бишкек".
-fn russian_nominatives(word: &str) -> Vec<String> {
-    if !word.chars().any(|c| matches!(c, '\u{400}'..='\u{4FF}')) {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    for ending in ["ом", "ой", "ей", "е", "у", "а", "и", "ы"] {
-        if let Some(stem) = word.strip_suffix(ending)
-            && stem.chars().count() >= 3
-        {
-            out.extend(["", "а", "я", "ь", "й"].iter().map(|n| format!("{stem}{n}")));
-        }
-    }
-    out
-}
-
 impl Extractor {
     /// The extractor over the shipped gazetteer and word lists, built on first use.
     pub fn builtin() -> &'static Extractor {
@@ -169,14 +152,12 @@ impl Extractor {
         let russian = language == "ru";
         let doc = doc::Doc::new(text, self.lexicon);
         let g = self.gazetteer;
+        // The entity matcher knows the Russian cases: "в Сталинабаде (1959)" is a place.
         let is_place = |name: &str| {
-            let known = |n: &str| {
-                g.find(&keruen_gazetteer::fold::fold(n))
-                    .iter()
-                    .any(|e| matches!(e.entity.kind, EntityKind::Place | EntityKind::Country))
-            };
-            // "в Сталинабаде (1959)", "в Алма-Ате (1962)": a Russian place in any case.
-            known(name) || russian_nominatives(name).iter().any(|n| known(n))
+            self.matcher.find(name, 0..name.len()).iter().any(|m| {
+                m.range == (0..name.len())
+                    && matches!(g.entry(m.entry).entity.kind, EntityKind::Place | EntityKind::Country)
+            })
         };
         let references = citations::references(&doc);
         let mut cites = citations::find(&doc, &is_place);
@@ -257,12 +238,10 @@ pub fn debug_sentences(text: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Options, extract, russian_nominatives};
+    use super::{Options, extract};
 
     #[test]
     fn a_russian_place_in_another_case_before_a_year_is_no_citation() {
-        assert!(russian_nominatives("Алма-Ате").contains(&"Алма-Ата".to_string()));
-        assert!(russian_nominatives("Almaty").is_empty());
         let got = extract(
             "Переводы выходили в Сталинабаде (1959) и Алма-Ате (1962), как писал Абашин (2007).",
             &Options::default(),

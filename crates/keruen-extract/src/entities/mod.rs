@@ -312,13 +312,15 @@ pub(crate) fn find(
             }
             // A given name before a state's or a place's name ("Kurmangazy Kazakh …",
             // "Nursultan Airport") is no person, unless a person of the gazetteer is there.
-            let overlaps =
-                |nm: &&matcher::NameMatch| nm.range.start < s.range.end && s.range.start < nm.range.end;
-            if s.kind == EntityKind::Person
-                && raw.iter().filter(overlaps).any(|nm| g.entry(nm.entry).entity.kind != EntityKind::Person)
-                && !raw.iter().filter(overlaps).any(|nm| g.entry(nm.entry).entity.kind == EntityKind::Person)
-            {
-                continue;
+            if s.kind == EntityKind::Person {
+                let under: Vec<EntityKind> = raw
+                    .iter()
+                    .filter(|nm| nm.range.start < s.range.end && s.range.start < nm.range.end)
+                    .map(|nm| g.entry(nm.entry).entity.kind)
+                    .collect();
+                if !under.is_empty() && !under.contains(&EntityKind::Person) {
+                    continue;
+                }
             }
             // "the Tashkent institute", "the Uzbek academy": a known name and a head noun in
             // lower case describe an organisation; they do not name one.

@@ -27,9 +27,7 @@ fn start_of(value: &str) -> Option<(i32, Option<Day>)> {
 /// follows it.
 fn dateline(doc: &Doc, c: &Candidate) -> Option<(i32, Option<Day>, (usize, usize))> {
     let Value::Known(v) = &c.value else { return None };
-    // A title that ends in a year or a span of years ("…, 1943–2023") is no dateline.
-    let (y, d) = start_of(v)?;
-    d?;
+    // Runs on every date: the text around it is looked at before the value is parsed.
     let line = doc.text[..c.range.start].rsplit('\n').next()?.trim_end();
     let place = line.strip_suffix(',')?.trim();
     let words: Vec<&str> = place.split_whitespace().collect();
@@ -45,6 +43,9 @@ fn dateline(doc: &Doc, c: &Candidate) -> Option<(i32, Option<Day>, (usize, usize
     if !(rest.is_empty() || rest.starts_with(['–', '—', '-', '(', '/', '|'])) {
         return None;
     }
+    // A title that ends in a year or a span of years ("…, 1943–2023") is no dateline.
+    let (y, d) = start_of(v)?;
+    d?;
     Some((y, d, (doc.ch(c.range.start), doc.ch(c.range.end))))
 }
 
@@ -75,11 +76,10 @@ fn means_nowadays(text: &str, at: usize) -> bool {
 
 /// Whether the sentence around byte `at` speaks of the future ("will close",
 /// "состоится"): a weekday there is the next one, not the last.
-fn future_around(text: &str, at: usize) -> bool {
-    let ends = |c: char| matches!(c, '.' | '!' | '?' | '\n');
-    let start = text[..at].rfind(ends).map_or(0, |i| i + 1);
-    let end = text[at..].find(ends).map_or(text.len(), |i| at + i);
-    let sentence = text[start..end].to_lowercase();
+fn future_around(doc: &Doc, at: usize) -> bool {
+    let i = doc.sentences.partition_point(|s| s.range.end <= at);
+    let Some(s) = doc.sentences.get(i).filter(|s| s.range.start <= at) else { return false };
+    let sentence = doc.text[s.range.clone()].to_lowercase();
     let words: Vec<&str> =
         sentence.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty()).collect();
     words.iter().any(|w| {
@@ -103,6 +103,14 @@ fn future_around(text: &str, at: usize) -> bool {
                 | "начнется"
         )
     })
+}
+
+/// `YYYY-MM-DD`, or `YYYY-MM` without a day.
+fn month_in(y: i32, month: u32, day: Option<u32>) -> String {
+    match day {
+        Some(d) => format!("{y:04}-{month:02}-{d:02}"),
+        None => format!("{y:04}-{month:02}"),
+    }
 }
 
 /// The last full day written, its year and where it was written.
@@ -139,25 +147,15 @@ pub(crate) fn resolve(
             Value::Known(v) => Some(v.clone()),
             Value::NeedsYear { month, day } => anchor.map(|(y, _, at)| {
                 used = Some(Anchor { year: y, from: at });
-                match day {
-                    Some(d) => format!("{y:04}-{month:02}-{d:02}"),
-                    None => format!("{y:04}-{month:02}"),
-                }
+                month_in(y, *month, *day)
             }),
             Value::NeedsYearInterval { from, to } => anchor.map(|(y, _, at)| {
                 used = Some(Anchor { year: y, from: at });
-                let part = |(m, d): (u32, Option<u32>)| match d {
-                    Some(d) => format!("{y:04}-{m:02}-{d:02}"),
-                    None => format!("{y:04}-{m:02}"),
-                };
-                format!("{}/{}", part(*from), part(*to))
+                format!("{}/{}", month_in(y, from.0, from.1), month_in(y, to.0, to.1))
             }),
             Value::NeedsYearUntil { month, day } => anchor.map(|(y, _, at)| {
                 used = Some(Anchor { year: y, from: at });
-                match day {
-                    Some(d) => format!("../{y:04}-{month:02}-{d:02}"),
-                    None => format!("../{y:04}-{month:02}"),
-                }
+                format!("../{}", month_in(y, *month, *day))
             }),
             Value::DaysAfter(n) => last_day.map(|(y, d, at)| {
                 used = Some(Anchor { year: y, from: at });
@@ -175,20 +173,15 @@ pub(crate) fn resolve(
                 let monday = Day::from_ymd(2024, 1, 1)?; // a Monday
                 let back = (d.0 - monday.0 - (*w as i32 - 1)).rem_euclid(7);
                 used = Some(Anchor { year: y, from: Some(at) });
-                let ahead = if future_around(doc.text, c.range.start) { 7 } else { 0 };
+                let ahead = if future_around(doc, c.range.start) { 7 } else { 0 };
                 Some(Day(d.0 - back + ahead).to_string())
             }),
-            Value::YearsFromDateline(n) => match (news, from_doc) {
-                (Some((y, _, at)), _) => {
-                    used = Some(Anchor { year: y, from: Some(at) });
-                    Some(format!("{:04}", y + n))
-                }
-                (None, Some((y, _))) => {
-                    used = Some(Anchor { year: y, from: None });
-                    Some(format!("{:04}", y + n))
-                }
-                _ => None,
-            },
+            Value::YearsFromDateline(n) => {
+                news.map(|(y, _, at)| (y, Some(at))).or(from_doc.map(|(y, _)| (y, None))).map(|(y, from)| {
+                    used = Some(Anchor { year: y, from });
+                    format!("{:04}", y + n)
+                })
+            }
             Value::YearsAfter(n) => anchor.map(|(y, _, at)| {
                 used = Some(Anchor { year: y, from: at });
                 format!("{:04}", y + n)

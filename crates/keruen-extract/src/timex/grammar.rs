@@ -407,22 +407,17 @@ impl Grammar {
                     None => 1,
                 };
                 let unit = c.name("u")?.as_str().to_lowercase();
-                // "a century and a half", "полтора века": in years, or months for a year.
-                if c.name("half").is_some() {
-                    return match unit.as_str() {
-                        u if u.starts_with("decade") || u.starts_with("десятилет") => {
-                            known(Duration, "P15Y".into())
-                        }
-                        u if u.starts_with("centur") || u.starts_with("век") || u.starts_with("столет") => {
-                            known(Duration, "P150Y".into())
-                        }
-                        u if u == "года" || u == "лет" => known(Duration, "P18M".into()),
-                        _ => None,
-                    };
-                }
+                // "a century and a half", "полтора года": one and a half of the unit (the
+                // rules take it only with years, decades and centuries).
+                let half = c.name("half").is_some();
+                let years = |per: u32| if half { per * 3 / 2 } else { n * per };
                 let v = match unit.as_str() {
                     u if u.starts_with("year") || u == "лет" || u.starts_with("год") => {
-                        format!("P{n}Y")
+                        if half {
+                            "P18M".to_string()
+                        } else {
+                            format!("P{n}Y")
+                        }
                     }
                     u if u.starts_with("month") || u.starts_with("месяц") => format!("P{n}M"),
                     u if u.starts_with("week") || u.starts_with("недел") => format!("P{n}W"),
@@ -430,11 +425,11 @@ impl Grammar {
                         format!("P{n}D")
                     }
                     u if u.starts_with("decade") || u.starts_with("десятилет") => {
-                        format!("P{}Y", n * 10)
+                        format!("P{}Y", years(10))
                     }
                     u if u.starts_with("centur") || u.starts_with("век") || u.starts_with("столет") =>
                     {
-                        format!("P{}Y", n * 100)
+                        format!("P{}Y", years(100))
                     }
                     u if u.starts_with("hour") || u.starts_with("час") => format!("PT{n}H"),
                     u if u.starts_with("minute") || u.starts_with("минут") => format!("PT{n}M"),
