@@ -230,8 +230,11 @@ fn split_sentences(text: &str, para: Range<usize>, lex: &Lexicon) -> Vec<Range<u
                 let this_line = s[line_start..i].trim();
                 let this_ends = this_line.ends_with(['.', '!', '?', ':', ';', '»']);
                 let heading = lex.is_heading_like(this_line) && !this_line.is_empty();
+                // A line of digits alone ("12.12.2023" under a headline) is a dateline.
+                let no_words = !this_line.is_empty() && !this_line.chars().any(char::is_alphabetic);
                 (starts_item
                     || heading
+                    || no_words
                     || (this_ends && next.chars().next().is_some_and(|ch| ch.is_uppercase())))
                 .then_some(i)
             }

@@ -57,6 +57,10 @@ pub(crate) fn decode_text(bytes: &[u8]) -> Result<Decoded, Undecodable> {
 /// [`Undecodable::BrokenUtf8`]); `None` for valid UTF-8 and for text in which broken
 /// sequences outnumber valid multi-byte characters (a single-byte code page).
 fn broken_utf8(bytes: &[u8]) -> Option<Undecodable> {
+    // The common case, valid UTF-8, is checked at memory speed before any counting.
+    if std::str::from_utf8(bytes).is_ok() {
+        return None;
+    }
     let (mut valid, mut broken, mut first, mut at) = (0usize, 0usize, None, 0usize);
     for chunk in bytes.utf8_chunks() {
         valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
@@ -111,8 +115,11 @@ pub(crate) fn is_utf16(encoding: &'static Encoding) -> bool {
 /// `\r\n` and lone `\r` become `\n`, and a leading U+FEFF goes: the one
 /// normalisation applied to every reader's output, so that character offsets do not
 /// depend on which system wrote the file.
-pub(crate) fn normalize_newlines(text: &str) -> String {
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+pub(crate) fn normalize_newlines(text: String) -> String {
+    if !text.starts_with('\u{FEFF}') && !text.as_bytes().contains(&b'\r') {
+        return text;
+    }
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -184,7 +191,7 @@ mod tests {
 
     #[test]
     fn newlines_are_normalised() {
-        assert_eq!(normalize_newlines("\u{FEFF}a\r\nb\rc\n\r\nd"), "a\nb\nc\n\nd");
-        assert_eq!(normalize_newlines("a\u{FEFF}b"), "a\u{FEFF}b");
+        assert_eq!(normalize_newlines("\u{FEFF}a\r\nb\rc\n\r\nd".into()), "a\nb\nc\n\nd");
+        assert_eq!(normalize_newlines("a\u{FEFF}b".into()), "a\u{FEFF}b");
     }
 }

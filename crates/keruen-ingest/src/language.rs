@@ -47,8 +47,38 @@ fn is_latin(c: char) -> bool {
 /// Letters of the Kazakh, Uzbek, Kyrgyz and Tajik Cyrillic alphabets that Russian
 /// does not have.
 fn is_central_asian_letter(c: char) -> bool {
-    let lower = c.to_lowercase().next().unwrap_or(c);
-    "әғқңөұүһіўҷҳӣӯӊ".contains(lower)
+    matches!(
+        c,
+        'ә' | 'ғ'
+            | 'қ'
+            | 'ң'
+            | 'ө'
+            | 'ұ'
+            | 'ү'
+            | 'һ'
+            | 'і'
+            | 'ў'
+            | 'ҷ'
+            | 'ҳ'
+            | 'ӣ'
+            | 'ӯ'
+            | 'ӊ'
+            | 'Ә'
+            | 'Ғ'
+            | 'Қ'
+            | 'Ң'
+            | 'Ө'
+            | 'Ұ'
+            | 'Ү'
+            | 'Һ'
+            | 'І'
+            | 'Ў'
+            | 'Ҷ'
+            | 'Ҳ'
+            | 'Ӣ'
+            | 'Ӯ'
+            | 'Ӊ'
+    )
 }
 
 #[cfg(test)]

@@ -220,7 +220,7 @@ fn finish(name: String, format: Format, extracted: Extracted) -> Result<Document
             limit: human_bytes(MAX_TEXT_BYTES as u64),
         });
     }
-    let mut text = charset::normalize_newlines(&extracted.text);
+    let mut text = charset::normalize_newlines(extracted.text);
     // Control characters in a PDF, DOCX or HTML are debris of broken fonts or
     // editors, never text. A plain-text file keeps them, so that its offsets stay
     // those of the file.

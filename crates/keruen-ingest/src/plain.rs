@@ -14,7 +14,7 @@ pub(crate) fn read(name: &str, bytes: &[u8], format: Format) -> Result<Extracted
         Undecodable::Unknown => ReadError::UnknownEncoding { name: name.to_owned() },
         Undecodable::BrokenUtf8 { line, byte } => ReadError::BrokenUtf8 { name: name.to_owned(), line, byte },
     })?;
-    let text = charset::normalize_newlines(&decoded.text);
+    let text = charset::normalize_newlines(decoded.text);
     let title = match format {
         Format::Markdown => markdown_title(&text),
         _ => None,

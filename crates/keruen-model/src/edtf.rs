@@ -8,7 +8,8 @@
 //! * Level 1: unspecified digits (`199X`, `19XX`, `XXXX`, `1985-XX`, `1985-04-XX`,
 //!   `1985-XX-XX`); a qualifier at the end of a date (`?` uncertain, `~` approximate, `%`
 //!   both); seasons 21 spring (Mar–May), 22 summer (Jun–Aug), 23 autumn (Sep–Nov) and
-//!   24 winter (December of the year to the end of February of the next year); open (`..`)
+//!   24 winter (December of the year to the end of February of the next year), and level
+//!   2's quarters 33–36 (`2025-33`, January to March); open (`..`)
 //!   and unknown (empty) interval ends (`1992/..`, `../2001`, `/2001`, `1992/`); years of
 //!   more than four digits with the `Y` prefix (`Y170000002`, `Y-170000002`), which may
 //!   carry a qualifier but no month or day, and must fit an `i32`.
@@ -17,7 +18,8 @@
 //!   `1760-12..` as last member.
 //!
 //! Not supported: times of day, per-component qualifiers (`2004?-06`), partly unspecified
-//! months or days (`1984-1X`), unspecified digits in negative years, seasons 25–41,
+//! months or days (`1984-1X`), unspecified digits in negative years, the other sub-year
+//! groupings (25–32, 37–41: hemispheres, quadrimesters, semesters),
 //! exponents and significant digits (`Y17E7`, `1950S2`), and spaces anywhere (callers trim).
 //!
 //! Bounds: [`Edtf::earliest`] and [`Edtf::latest`] are the first and last day a value can
@@ -139,7 +141,9 @@ impl Qualifier {
     }
 }
 
-/// A season of a year (EDTF codes 21–24, northern-hemisphere meteorological seasons).
+/// A season of a year (EDTF codes 21–24, northern-hemisphere meteorological seasons)
+/// or a quarter (codes 33–36, level 2's sub-year groupings: plans and reports are
+/// dated by quarter, "в I квартале 2025 года").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Season {
     /// 21: March to May.
@@ -150,18 +154,38 @@ pub enum Season {
     Autumn,
     /// 24: December of the year to the end of February of the next year.
     Winter,
+    /// 33: January to March.
+    Quarter1,
+    /// 34: April to June.
+    Quarter2,
+    /// 35: July to September.
+    Quarter3,
+    /// 36: October to December.
+    Quarter4,
 }
 
 impl Season {
-    /// The EDTF code, 21–24.
+    const ALL: [Season; 8] = [
+        Season::Spring,
+        Season::Summer,
+        Season::Autumn,
+        Season::Winter,
+        Season::Quarter1,
+        Season::Quarter2,
+        Season::Quarter3,
+        Season::Quarter4,
+    ];
+
+    /// The EDTF code, 21–24 or 33–36.
     pub fn code(self) -> u8 {
-        21 + self as u8
+        match self as u8 {
+            n @ 0..=3 => 21 + n,
+            n => 29 + n,
+        }
     }
-    /// The season of an EDTF code 21–24.
+    /// The season or quarter of an EDTF code 21–24 or 33–36.
     pub fn from_code(code: u8) -> Option<Season> {
-        [Season::Spring, Season::Summer, Season::Autumn, Season::Winter]
-            .get(usize::from(code.checked_sub(21)?))
-            .copied()
+        Season::ALL.into_iter().find(|s| s.code() == code)
     }
 }
 
@@ -315,6 +339,10 @@ fn date_span(d: &EdtfDate) -> (i64, i64) {
         (Some(Season::Summer), _) => (6, y, 8),
         (Some(Season::Autumn), _) => (9, y, 11),
         (Some(Season::Winter), _) => (12, y + 1, 2),
+        (Some(Season::Quarter1), _) => (1, y, 3),
+        (Some(Season::Quarter2), _) => (4, y, 6),
+        (Some(Season::Quarter3), _) => (7, y, 9),
+        (Some(Season::Quarter4), _) => (10, y, 12),
         (None, Some(m)) => {
             let m = u32::from(m);
             return match d.known_day() {
@@ -732,9 +760,9 @@ fn parse_date(s: &str) -> Result<EdtfDate, String> {
     };
     if let Some(m) = parts.get(1) {
         match part(m, "month")? {
-            Part::Known(n @ 21..=24) => date.season = Season::from_code(n),
+            Part::Known(n @ (21..=24 | 33..=36)) => date.season = Season::from_code(n),
             Part::Known(n @ 25..=41) => {
-                return Err(format!("{n} is not a supported season (seasons are 21–24)"));
+                return Err(format!("{n} is not a supported season (seasons are 21–24, quarters 33–36)"));
             }
             p => date.month = Some(p),
         }

@@ -122,6 +122,7 @@ fn invalid_examples_say_why() {
         ("[1870,..1880]", "first member"),
         ("[1870..,1880]", "last member"),
         ("2001-25", "season"),
+        ("2001-37", "quarters 33–36"),
         ("2001-20", "month 20 does not exist"),
         ("1985-XX-05", "an unspecified digit X may only be followed by X"),
         ("199X-05", "an unspecified digit X may only be followed by X"),
@@ -291,6 +292,12 @@ fn structure_and_flags() {
     assert_eq!((d.known_month(), d.known_day()), (Some(4), None));
     let s = *e("2001-23").as_date().unwrap();
     assert_eq!((s.season, s.month), (Some(Season::Autumn), None));
+    // Quarters are level 2's sub-year groupings 33–36: the first is January to March.
+    let q = e("2025-33");
+    assert_eq!(q.as_date().unwrap().season, Some(Season::Quarter1));
+    assert_eq!(q.to_string(), "2025-33");
+    assert_eq!((q.earliest(), q.latest()), (Day::from_ymd(2025, 1, 1), Day::from_ymd(2025, 3, 31)));
+    assert_eq!(e("2025-36").latest(), Day::from_ymd(2025, 12, 31));
     assert_eq!(e("19XX").as_date().unwrap().unspecified_year_digits, 2);
     match e("[1667,1670..1672]").value() {
         EdtfValue::Set { kind, members } => {
@@ -388,7 +395,7 @@ fn date() -> impl Strategy<Value = EdtfDate> {
             ..EdtfDate::from_year(y)
         }
     });
-    let season = (year, 21u8..=24)
+    let season = (year, prop_oneof![21u8..=24, 33u8..=36])
         .prop_map(|(y, code)| EdtfDate { season: Season::from_code(code), ..EdtfDate::from_year(y) });
     let long = prop_oneof![10_000i32..=i32::MAX, i32::MIN..=-10_000].prop_map(EdtfDate::from_year);
     (prop_oneof![4 => full, 3 => unspecified, 1 => season, 1 => long], qualifier())

@@ -59,7 +59,7 @@ mod tests {
 
     fn found(text: &str, s: &str, v: &str) -> Found {
         let at = text.find(s).unwrap();
-        Found { range: at..at + s.len(), kind: TimexType::Date, value: Some(v.into()) }
+        Found { range: at..at + s.len(), kind: TimexType::Date, value: Some(v.into()), dateline: false }
     }
 
     #[test]
@@ -68,7 +68,8 @@ mod tests {
         let d =
             [found(text, "1991", "1991"), found(text, "May 1995", "1995-05"), found(text, "1996", "1996")];
         assert!(usable(text, &d[0]));
-        let attributive = Found { range: 12..16, kind: TimexType::Date, value: Some("1991".into()) };
+        let attributive =
+            Found { range: 12..16, kind: TimexType::Date, value: Some("1991".into()), dateline: false };
         assert!(!usable(text, &attributive));
         let forum = text.find("forum").unwrap();
         assert_eq!(near(&d, &(0..text.len()), forum).as_deref(), Some("1995-05"));

@@ -89,6 +89,72 @@ struct Context {
     series: HashMap<EventType, States>,
     /// The date of the last dated event held at a place ("At Cholpon-Ata, …").
     held_at: HashMap<String, String>,
+    /// A sentence ending in a colon that the list items after it complete ("During
+    /// the visit the following were signed:" — "– an agreement on …;").
+    lead: Option<Range<usize>>,
+    /// The date of the last visit, and of the last visit or summit, for "during the
+    /// visit", "в ходе саммита".
+    visit_date: Option<String>,
+    summit_date: Option<String>,
+}
+
+/// Whether a sentence is an item of a list: it opens with a dash, a bullet or a
+/// number or letter with a bracket ("– ", "• ", "2) ", "б) ").
+fn list_item(sentence: &str) -> bool {
+    let s = sentence.trim_start();
+    if s.starts_with(['–', '—', '-', '•', '·', '▪', '*']) {
+        return true;
+    }
+    let head: String = s.chars().take_while(|c| c.is_alphanumeric()).collect();
+    let n = head.chars().count();
+    (1..=2).contains(&n) && s[head.len()..].starts_with(')')
+}
+
+/// Whether a sentence is a news item's headline: a line of its own without a full
+/// stop, followed by a short line that starts with a digit (the item's date, "5 апреля
+/// 2024 г.", "12.03.2024"). The item's text tells the event again.
+fn headline(text: &str, r: &Range<usize>) -> bool {
+    let line = &text[r.clone()];
+    let own_line = !line.contains('\n')
+        && text[..r.start].trim_end_matches([' ', '\t']).chars().next_back().is_none_or(|c| c == '\n')
+        && text[r.end..].trim_start_matches([' ', '\t']).starts_with('\n');
+    if !own_line || line.ends_with(['.', '!', '?', ';', ':', '»', '"', ')']) || list_item(line) {
+        return false;
+    }
+    if line.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let next = text[r.end..].trim_start().lines().next().unwrap_or("").trim();
+    next.chars().next().is_some_and(|c| c.is_ascii_digit()) && next.chars().count() <= 40
+}
+
+/// Phrases that place what a clause tells within a visit or a summit told before
+/// ("during the visit", "в ходе визита"): it takes that meeting's date.
+const DURING_VISIT: &[&str] = &[
+    "during the visit",
+    "during the state visit",
+    "during the official visit",
+    "in the course of the visit",
+    "during the talks",
+    "during the summit",
+    "on the sidelines of the summit",
+    "в ходе визита",
+    "в ходе государственного визита",
+    "в ходе официального визита",
+    "в ходе переговоров",
+    "в ходе саммита",
+    "в ходе встречи",
+    "в рамках визита",
+    "в рамках государственного визита",
+    "в рамках саммита",
+];
+
+/// The date of the visit or summit told before, when `text[r]` places itself within it.
+fn during_visit(text: &str, r: &Range<usize>, ctx: &Context) -> Option<String> {
+    let s = text[r.clone()].to_lowercase();
+    let phrase = DURING_VISIT.iter().find(|p| s.contains(*p))?;
+    let visit = phrase.contains("visit") || phrase.contains("визит");
+    if visit { ctx.visit_date.clone().or_else(|| ctx.summit_date.clone()) } else { ctx.summit_date.clone() }
 }
 
 /// Types that frame others: what happens "within the framework" of Days of Culture, a
@@ -228,6 +294,11 @@ pub(crate) fn find(
             ctx.chained = false;
             ctx.previous.clear();
         }
+        // The sentence that opens a list lends its verb and date to the items.
+        let item_of = if list_item(&text[r.clone()]) { ctx.lead.clone() } else { None };
+        if item_of.is_none() {
+            ctx.lead = text[r.clone()].trim_end().ends_with(':').then(|| r.clone());
+        }
         let neg = clauses::negated(&r, &scan);
         let live = |b: usize| !clauses::inside(&neg, b) && !skip(b);
         // The topic and the pair are what the sentences name, not their collectives.
@@ -247,6 +318,7 @@ pub(crate) fn find(
             && !para_text.ends_with(['.', '!', '?', ')', '»', '"']);
         if para.heading
             || bare_line
+            || headline(text, &r)
             || (title_paragraph && sentence.paragraph == 0)
             || text[r.clone()].ends_with('?')
             || direct_speech(&text[r.clone()])
@@ -284,8 +356,9 @@ pub(crate) fn find(
         let here_dates: Vec<Found> =
             dates::within(&dates, &r).iter().filter(|t| live(t.range.start)).cloned().collect();
         let dated = !here_dates.is_empty();
-        let planned = scan.planned.any(&r, &neg);
-        let occurred = scan.occurred.any(&r, &neg);
+        let in_lead = |spans: &rules::Spans| item_of.as_ref().is_some_and(|l| spans.any(l, &[]));
+        let planned = scan.planned.any(&r, &neg) || in_lead(&scan.planned);
+        let occurred = scan.occurred.any(&r, &neg) || in_lead(&scan.occurred);
         let quoted = scan.quoted.any(&r, &neg);
         // A title right after a trigger makes it one occurrence ("the agreements on the
         // establishment of the «Central Asian Cooperation»").
@@ -387,6 +460,13 @@ pub(crate) fn find(
             let remembered = || {
                 countries::places_in(named, &u.clause).iter().find_map(|p| ctx.held_at.get(&p.key).cloned())
             };
+            // A list item without a date of its own has the date of the sentence that
+            // opens the list, or of the visit that sentence or the item places it in.
+            let own = own.or_else(|| {
+                let lead = item_of.as_ref()?;
+                dates::near(&dates, lead, lead.end).or_else(|| during_visit(text, lead, &ctx))
+            });
+            let own = own.or_else(|| during_visit(text, &u.clause, &ctx));
             let date = match own {
                 Some(d) => {
                     if frames(u.event_type) {
@@ -405,8 +485,30 @@ pub(crate) fn find(
                 }
                 None => remembered(),
             };
+            // An undated event told as done under a news item's dateline, in the item's
+            // own paragraph, happened on the item's day ("12.12.2023 — A literary evening
+            // was held …").
+            let date = date.or_else(|| {
+                if planned {
+                    return None;
+                }
+                let d = timexes[..timexes.partition_point(|t| t.range.start < r.start)]
+                    .iter()
+                    .rev()
+                    .find(|t| t.dateline)?;
+                para.range.contains(&d.range.start).then(|| d.value.clone()).flatten()
+            });
             if c.len() == 2 {
                 ctx.pair = c.clone();
+            }
+            if u.event_type == EventType::Summit && date.is_some() {
+                // The trigger's first two words: "state visit", "государственным визитом".
+                let words: String = text[u.at..].split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+                let words = words.to_lowercase();
+                if words.contains("visit") || words.contains("визит") {
+                    ctx.visit_date = date.clone();
+                }
+                ctx.summit_date = date.clone();
             }
             ctx.series.insert(u.event_type, c.clone());
             let span = units::trim_span(text, u.span.clone());

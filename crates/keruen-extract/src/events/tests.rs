@@ -137,3 +137,50 @@ fn direct_speech_reports_no_event() {
     assert!(super::direct_speech("«Фестиваль прошёл прекрасно», – сказал директор."));
     assert!(!super::direct_speech("«Шёлковый экран» прошёл в Душанбе в 2024 году."));
 }
+
+#[test]
+fn items_of_a_list_after_a_colon_take_its_verb_and_the_visit_it_names() {
+    let text = "Президент Кыргызстана 14–15 мая 2023 года находился в Таджикистане с государственным визитом.\n\n\
+                В ходе визита подписаны:\n\
+                – Соглашение о сотрудничестве между Министерством культуры Кыргызстана и Министерством культуры Таджикистана;\n\
+                – Меморандум о взаимопонимании между Министерством образования Кыргызстана и Министерством образования Таджикистана.";
+    let agreements: Vec<_> = summary(text).into_iter().filter(|(k, _, _)| k == "agreement").collect();
+    assert_eq!(agreements.len(), 2, "{:?}", summary(text));
+    assert!(
+        agreements
+            .iter()
+            .all(|(_, d, c)| d.as_deref() == Some("2023-05-14/2023-05-15") && c == &["KG", "TJ"])
+    );
+}
+
+#[test]
+fn a_news_headline_is_no_event_and_the_item_is_dated_by_its_line() {
+    let text = "В университете прошла выставка\n\
+                21.11.2022\n\
+                В главном корпусе университета прошла выставка книг узбекских и кыргызских писателей.";
+    let got = summary(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].1.as_deref(), Some("2022-11-21"), "{got:?}");
+}
+
+#[test]
+fn an_agreement_named_with_its_signing_date_is_an_event_and_schools_are_education() {
+    has(
+        "Обмен идёт в рамках Соглашения о сотрудничестве между Кыргызстаном и Узбекистаном, подписанного в 2006 году.",
+        "agreement",
+        Some("2006"),
+        &["KG", "UZ"],
+    );
+    has(
+        "In July 2019 a summer school for students from Kazakhstan and Tajikistan was held in Khujand.",
+        "education",
+        Some("2019-07"),
+        &["KZ", "TJ"],
+    );
+    assert!(
+        kinds(
+            "Предложение провести в 2027 году совместный фестиваль Казахстана и Узбекистана пока обсуждается."
+        )
+        .is_empty()
+    );
+}

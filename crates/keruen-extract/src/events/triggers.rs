@@ -197,6 +197,32 @@ fn nominal_founding(t: &str) -> bool {
         .any(|n| t.starts_with(n))
 }
 
+/// Whether an agreement that the text mentions as known ("under the agreement …")
+/// is told with its signing ("…, signed in 1994", "…, подписанного в 2017 году"):
+/// that is the news of it, an event of its own.
+fn signed_with_date(text: &str, t: &Trigger, sentence: &Range<usize>) -> bool {
+    if t.event_type != EventType::Agreement {
+        return false;
+    }
+    let mut end = (t.range.end + 200).min(sentence.end);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let after = &text[t.range.end..end];
+    let clause = after.split([';', '.', '(']).next().unwrap_or("").to_lowercase();
+    let Some(at) = ["signed", "concluded", "подписанн", "заключенн", "заключённ"]
+        .iter()
+        .filter_map(|w| clause.find(w))
+        .min()
+    else {
+        return false;
+    };
+    clause[at..].split_whitespace().take(8).any(|w| {
+        let digits: String = w.chars().filter(char::is_ascii_digit).collect();
+        digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20"))
+    })
+}
+
 /// The live triggers of a sentence: not in a negated part or a citation, not a
 /// mention of a known event, not a sequel without its antecedent.
 pub(crate) fn of_sentence(
@@ -220,7 +246,7 @@ pub(crate) fn of_sentence(
     // that could name a known event.
     found.retain(|t| {
         let verb = t.event_type == EventType::Founding && !nominal_founding(&text[t.range.clone()]);
-        verb || !rules.refers_back(text, t.range.start)
+        verb || !rules.refers_back(text, t.range.start) || signed_with_date(text, t, r)
     });
     suppress(text, scan, named, &mut found);
     apposition(text, &mut found);

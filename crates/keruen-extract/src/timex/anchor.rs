@@ -21,27 +21,33 @@ fn start_of(value: &str) -> Option<(i32, Option<Day>)> {
 }
 
 /// Whether candidate `c` is a dateline: a full day after a place at the start of a
-/// line — a few capitalised words ("ASTANA", "Tashkent", "Nur-Sultan") and a comma —
-/// that ends the line or is followed by a dash or the agency's name ("BISHKEK, 3 June
-/// 2024 – The festival …"). A digest of news items has one per item, each dating what
-/// follows it.
+/// line — a few capitalised words ("ASTANA", "Tashkent", "Nur-Sultan", "г. Астана")
+/// and a comma — that ends the line or is followed by a dash or the agency's name
+/// ("BISHKEK, 3 June 2024 – The festival …"), or a full day alone on its line, as a news
+/// feed dates each item under its headline. A digest of news items has one per item,
+/// each dating what follows it.
 fn dateline(doc: &Doc, c: &Candidate) -> Option<(i32, Option<Day>, (usize, usize))> {
     let Value::Known(v) = &c.value else { return None };
     // Runs on every date: the text around it is looked at before the value is parsed.
-    let line = doc.text[..c.range.start].rsplit('\n').next()?.trim_end();
-    let place = line.strip_suffix(',')?.trim();
-    let words: Vec<&str> = place.split_whitespace().collect();
-    if words.is_empty()
-        || words.len() > 4
-        || place.chars().filter(|c| c.is_alphabetic()).count() < 3
-        || !words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
-    {
-        return None;
-    }
+    let line = doc.text[..c.range.start].rsplit('\n').next()?.trim();
     let rest = doc.text[c.range.end..].split('\n').next().unwrap_or("").trim_start();
-    let rest = rest.strip_prefix("г.").or_else(|| rest.strip_prefix("года")).unwrap_or(rest).trim_start();
-    if !(rest.is_empty() || rest.starts_with(['–', '—', '-', '(', '/', '|'])) {
-        return None;
+    let rest = rest.strip_prefix("г.").or_else(|| rest.strip_prefix("года")).unwrap_or(rest).trim();
+    if line.is_empty() {
+        if !rest.is_empty() {
+            return None;
+        }
+    } else {
+        let place = line.strip_suffix(',')?.trim();
+        let place = place.strip_prefix("г.").unwrap_or(place).trim_start();
+        let words: Vec<&str> = place.split_whitespace().collect();
+        if words.is_empty()
+            || words.len() > 4
+            || place.chars().filter(|c| c.is_alphabetic()).count() < 3
+            || !words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
+            || !(rest.is_empty() || rest.starts_with(['–', '—', '-', '(', '/', '|']))
+        {
+            return None;
+        }
     }
     // A title that ends in a year or a span of years ("…, 1943–2023") is no dateline.
     let (y, d) = start_of(v)?;
@@ -137,10 +143,10 @@ pub(crate) fn resolve(
     let mut found = Vec::with_capacity(cands.len());
     for c in cands {
         let span = (doc.ch(c.range.start), doc.ch(c.range.end));
-        if let Some(line @ (y, d, at)) = dateline(doc, &c) {
+        let is_dateline = dateline(doc, &c).inspect(|&line @ (y, d, at)| {
             news = Some(line);
             anchor = Some((y, d, Some(at)));
-        }
+        });
         let fixed = news.is_some();
         let mut used: Option<Anchor> = None;
         let value = match &c.value {
@@ -182,6 +188,18 @@ pub(crate) fn resolve(
                     format!("{:04}", y + n)
                 })
             }
+            Value::MonthFromDateline { month, years } => {
+                news.map(|(y, _, at)| (y, Some(at))).or(from_doc.map(|(y, _)| (y, None))).map(|(y, from)| {
+                    used = Some(Anchor { year: y, from });
+                    month_in(y + years, *month, None)
+                })
+            }
+            Value::MonthsFromDateline(n) => news.and_then(|(y, d, at)| {
+                let (_, month, _) = d?.ymd();
+                let index = y * 12 + month as i32 - 1 + n;
+                used = Some(Anchor { year: y, from: Some(at) });
+                Some(month_in(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, None))
+            }),
             Value::YearsAfter(n) => anchor.map(|(y, _, at)| {
                 used = Some(Anchor { year: y, from: at });
                 format!("{:04}", y + n)
@@ -208,7 +226,7 @@ pub(crate) fn resolve(
             value: value.clone(),
             anchor: used,
         });
-        found.push(Found { range: c.range, kind: c.kind, value });
+        found.push(Found { range: c.range, kind: c.kind, value, dateline: is_dateline.is_some() });
     }
     (timexes, found)
 }

@@ -62,6 +62,12 @@ enum Rule {
     /// This year, last year, two years ago / в этом году, в прошлом году: the dateline's
     /// year and those before it.
     DatelineYear,
+    /// A month of this, last or next year / в мае текущего года: m, rel.
+    DatelineYearMonth,
+    /// This, last or next month / в следующем месяце: rel.
+    DatelineMonth,
+    /// A quarter of a year / в I квартале 2025 года: q, y.
+    Quarter,
 }
 
 /// Compiled rules.
@@ -139,10 +145,10 @@ impl Grammar {
         let rules: Vec<(String, Rule, u8)> = vec![
             // --- intervals of days -------------------------------------------------
             (format!(r"\b[Ff]rom\s+(?P<m1>{mon_en})\s+(?P<d1>{d}){dsuf},?\s+(?:(?P<y1>{y}),?\s+)?(?:to|till|until|through|-|–)\s+(?:(?P<m2>{mon_en})\s+)?(?P<d2>{d}){dsuf}(?:,?\s+(?P<y2>{y}))?\b"), Rule::DayRange, 9),
-            (format!(r"\b[Ff]rom\s+(?P<d1>{d}){dsuf}\s+(?:of\s+)?(?:(?P<m1>{mon_en})\s+)?(?:(?P<y1>{y})\s+)?(?:to|till|until|through)\s+(?P<d2>{d}){dsuf}\s+(?:of\s+)?(?P<m2>{mon_en})(?:,?\s+(?P<y2>{y}))?\b"), Rule::DayRange, 9),
+            (format!(r"\b(?:[Ff]rom|[Bb]etween)\s+(?P<d1>{d}){dsuf}\s+(?:of\s+)?(?:(?P<m1>{mon_en})\s+)?(?:(?P<y1>{y})\s+)?(?:to|till|until|through|and)\s+(?P<d2>{d}){dsuf}\s+(?:of\s+)?(?P<m2>{mon_en})(?:,?\s+(?P<y2>{y}))?\b"), Rule::DayRange, 9),
             (format!(r"\b(?P<m1>{mon_en})\s+(?P<d1>{d}){dsuf}{dash}(?:(?P<m2>{mon_en})\s+)?(?P<d2>{d}){dsuf}(?:,?\s+(?P<y2>{y}))?\b"), Rule::DayRange, 8),
             (format!(r"\b(?P<d1>{d}){dsuf}(?:\s+(?P<m1>{mon}))?{dash}(?P<d2>{d}){dsuf}\s+(?P<m2>{mon})(?:,?\s+(?P<y2>{y}){g}?|\b)"), Rule::DayRange, 8),
-            (format!(r"\b(?:[Сс]|[Оо]т)\s+(?P<d1>{d})\s+(?:(?P<m1>{mon_ru})\s+)?(?:(?P<y1>{y}){g}?\s+)?(?:по|до)\s+(?P<d2>{d})\s+(?P<m2>{mon_ru})(?:\s+(?P<y2>{y}){g}?)?"), Rule::DayRange, 9),
+            (format!(r"\b(?:[Сс]о?|[Оо]т)\s+(?P<d1>{d})\s+(?:(?P<m1>{mon_ru})\s+)?(?:(?P<y1>{y}){g}?\s+)?(?:по|до)\s+(?P<d2>{d})\s+(?P<m2>{mon_ru})(?:\s+(?P<y2>{y}){g}?)?"), Rule::DayRange, 9),
             (format!(r"(?:\b(?:[Сс]|[Ff]rom)\s+)?\b{nd1}(?:\s*г\.)?(?:\s+(?:по|до|to|till|until)\s+|{dash}){nd2}(?:\s*г\.)?"), Rule::DayRange, 9),
             // --- intervals of months and years ------------------------------------
             (format!(r"\b[Ff]rom\s+(?P<m1>{mon_en})\s+(?:(?P<y1>{y})\s+)?(?:to|till|until|through)\s+(?P<m2>{mon_en}),?\s+(?P<y2>{y})\b"), Rule::MonthRange, 8),
@@ -153,11 +159,11 @@ impl Grammar {
             (format!(r"\b(?P<y1>{y})/(?P<y2>{y}|[0-9]{{2}})\b"), Rule::YearRange, 5),
             // --- open intervals ----------------------------------------------------
             (format!(r"\b(?:[Ss]ince|[Ee]ver\s+since|[Ss]tarting\s+(?:from|in))\s+(?:(?:(?P<m>{mon_en})\s+(?:(?P<d>{d}){dsuf},?\s+)?)|(?:(?P<d2>{d}){dsuf}\s+(?P<m2>{mon_en})\s+))?(?P<y>{y})\b"), Rule::Since, 7),
-            (format!(r"(?:\b(?:[Нн]ачиная\s+)?[Сс])\s+(?:(?P<d2>{d})\s+(?P<m2>{mon_ru})\s+|(?P<m>{mon_ru})\s+)?(?P<y>{y}){g}"), Rule::Since, 7),
+            (format!(r"(?:\b(?:[Нн]ачиная\s+)?[Сс]о?)\s+(?:(?P<d2>{d})\s+(?P<m2>{mon_ru})\s+|(?P<m>{mon_ru})\s+)?(?P<y>{y}){g}"), Rule::Since, 7),
             (format!(r"\b[Ff]rom\s+(?P<y>{y})\s+onwards?\b"), Rule::Since, 7),
             (r"\b(?:[Ss]ince|[Ee]ver\s+since)\s+the\s+(?P<dec>1[0-9]{2}|20[0-9])0['’]?s\b".to_string(), Rule::Since, 7),
-            (format!(r"\b(?:[Uu]p\s+to|[Uu]ntil|[Tt]ill)\s+(?P<y>{y})\b"), Rule::Until, 7),
-            (format!(r"(?:\b[Дд]о)\s+(?P<y>{y}){g}"), Rule::Until, 7),
+            (format!(r"\b(?:(?:[Uu]p\s+to|[Uu]ntil|[Tt]ill)(?:\s+the\s+end\s+of)?|[Bb]y\s+the\s+end\s+of)\s+(?P<y>{y})\b"), Rule::Until, 7),
+            (format!(r"(?:\b[Дд]о)\s+(?:конца\s+)?(?P<y>{y}){g}"), Rule::Until, 7),
             (format!(r"\b(?:[Uu]p\s+to|[Uu]ntil|[Tt]ill)\s+(?:(?P<d>{d}){dsuf}\s+(?:of\s+)?(?P<m>{mon_en})|(?P<m2>{mon_en})\s+(?P<d2>{d}){dsuf}|(?:mid-|the\s+(?:middle|end)\s+of\s+)?(?P<m3>{mon_en}))(?:,?\s+(?P<y>{y}))?\b"), Rule::UntilDay, 7),
             (format!(r"\b[Дд]о\s+(?:(?P<d>{d})\s+(?P<m>{mon_ru})|(?:середины|конца|начала)\s+(?P<m3>{mon_ru}))(?:\s+(?P<y>{y}){g}?)?"), Rule::UntilDay, 7),
             // --- dates -------------------------------------------------------------
@@ -195,7 +201,10 @@ impl Grammar {
             // --- relative to an earlier date ---------------------------------------
             (r"\b(?:[Tt]he\s+(?:following|next|same|previous)\s+(?:day|evening|morning|night)|[Tt]he\s+day\s+(?:after|before)|[Сс]ледующий\s+день|[Тт]от\s+же\s+день|[Нн]акануне)\b".to_string(), Rule::RelativeDay, 4),
             (r"\b(?:[Tt]he\s+(?:following|next|same|previous)\s+year|[Tt]hat\s+(?:same\s+)?year|[Тт]ом\s+же\s+году|[Сс]ледующий\s+год|[Сс]ледующем\s+году|[Nn]ext\s+year)\b".to_string(), Rule::RelativeYear, 4),
-            (format!(r"\b(?:(?:[Ee]arlier|[Ll]ater)\s+)?[Tt]his\s+year\b|\b[Ll]ast\s+year\b|\b(?P<n>[0-9]{{1,2}}|{num_words})\s+years?\s+ago\b|\b(?:начале\s+|конце\s+|середине\s+)?(?:[Ээ]том|[Пп]рошлом)\s+году\b|\b(?:начале\s+|конце\s+|середине\s+)?(?:[Ээ]того|[Пп]рошлого)\s+года\b"), Rule::DatelineYear, 4),
+            (format!(r"\b(?:(?:[Ee]arlier|[Ll]ater)\s+)?[Tt]his\s+year\b|\b[Ll]ast\s+year\b|\b(?P<n>[0-9]{{1,2}}|{num_words})\s+years?\s+ago\b|\b(?:начале\s+|конце\s+|середине\s+)?(?:[Ээ]том|[Тт]екущем|[Пп]рошлом)\s+году\b|\b(?:начале\s+|конце\s+|середине\s+)?(?:[Ээ]того|[Тт]екущего|[Пп]рошлого)\s+года\b"), Rule::DatelineYear, 4),
+            (format!(r"\b(?P<m>{mon_en}),?\s+(?:of\s+)?(?P<rel>this|last|next)\s+year\b|\b(?P<m2>{mon_ru})\s+(?P<rel2>текущего|этого|прошлого|следующего)\s+года\b"), Rule::DatelineYearMonth, 5),
+            (r"\b(?:[Tt]his|[Ll]ast|[Nn]ext)\s+month\b|\b(?:[Ээ]том|[Тт]екущем|[Пп]рошлом|[Сс]ледующем)\s+месяце\b".to_string(), Rule::DatelineMonth, 4),
+            (format!(r"\b(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+of\s+(?P<y>{y})\b|\bQ(?P<qn>[1-4])\s+(?P<y2>{y})\b|\b(?P<qr>IV|I{{1,3}}|[1-4](?:-?(?:м|й|го))?|[Пп]ерв\w*|[Вв]тор\w*|[Тт]рет\w*|[Чч]етв[её]рт\w*)\s+квартал\w*\s+(?P<y3>{y}){g}?"), Rule::Quarter, 7),
             (format!(r"\b(?P<w>{weekday})\b"), Rule::Weekday, 3),
             (r"\b(?:[Tt]oday|[Yy]esterday|[Сс]егодня|[Вв]чера)\b".to_string(), Rule::Today, 3),
             (format!(r"\b(?P<n>[0-9]{{1,2}}|{num_words})\s+days?\s+later\b|\b(?:[Чч]ерез|[Сс]пустя)\s+(?P<n2>[0-9]{{1,2}}|{num_words})\s+(?:дня|дней|день)\b"), Rule::DaysLater, 5),
@@ -210,7 +219,7 @@ impl Grammar {
             })
             .collect();
         let trigger = Regex::new(&format!(
-            r"[0-9]|{mon_en}|(?i:{mon_ru}|centur|век|вв\.|{season_en}|{season_ru}|following|same\s+(?:day|year|evening|morning|night)|that\s+year|next\s+year|last\s+year|than\s+an?\s|quarter\s+of|half\s+a\s+century|decade|десятилет|столет|полу?в|полтора|полутора|тот\s+же|том\s+же|того\s+же|ту\s+же|той\s+же|следующ|накануне|четверть|полвека|полстолетия|today|yesterday|сегодня|вчера|this\s+year|last\s+year|years?\s+ago|later|earlier|этом\s+году|этого\s+года|прошл)|{num_words}|{weekday}"
+            r"[0-9]|{mon_en}|(?i:{mon_ru}|centur|век|вв\.|{season_en}|{season_ru}|following|same\s+(?:day|year|evening|morning|night)|that\s+year|next\s+year|last\s+year|than\s+an?\s|quarter\s+of|half\s+a\s+century|decade|десятилет|столет|полу?в|полтора|полутора|тот\s+же|том\s+же|того\s+же|ту\s+же|той\s+же|следующ|накануне|четверть|полвека|полстолетия|today|yesterday|сегодня|вчера|this\s+year|last\s+year|years?\s+ago|later|earlier|этом\s+году|этого\s+года|прошл|текущ|месяце|this\s+month|last\s+month|next\s+month)|{num_words}|{weekday}"
         ))
         .expect("trigger regex");
         let map = |list: &[(&str, u32, &str)]| list.iter().map(|(f, n, _)| (f.to_lowercase(), *n)).collect();
@@ -496,6 +505,32 @@ impl Grammar {
                 };
                 Some((Date, Value::YearsFromDateline(years)))
             }
+            Rule::DatelineYearMonth => {
+                let month = self.month(c, "m").or_else(|| self.month(c, "m2"))?;
+                let rel = c.name("rel").or_else(|| c.name("rel2"))?.as_str();
+                let years = match rel {
+                    "last" | "прошлого" => -1,
+                    "next" | "следующего" => 1,
+                    _ => 0,
+                };
+                Some((Date, Value::MonthFromDateline { month, years }))
+            }
+            Rule::DatelineMonth => {
+                let t = c.get(0)?.as_str().to_lowercase();
+                let months = if t.starts_with("last") || t.starts_with("прошл") {
+                    -1
+                } else if t.starts_with("next") || t.starts_with("следующ") {
+                    1
+                } else {
+                    0
+                };
+                Some((Date, Value::MonthsFromDateline(months)))
+            }
+            Rule::Quarter => {
+                let y = Self::num(c, "y").or_else(|| Self::num(c, "y2")).or_else(|| Self::num(c, "y3"))?;
+                let q = quarter(c.name("q").or_else(|| c.name("qn")).or_else(|| c.name("qr"))?.as_str());
+                known(Date, format!("{y:04}-{}", 32 + q))
+            }
             Rule::Today => {
                 let t = c.get(0)?.as_str().to_lowercase();
                 let days = if t == "yesterday" || t == "вчера" { -1 } else { 0 };
@@ -513,6 +548,24 @@ impl Grammar {
 /// `YYYY-MM-DD` if the day exists.
 pub(crate) fn ymd(y: i32, m: u32, d: u32) -> Option<String> {
     keruen_model::Day::from_ymd(y, m, d).map(|_| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// The number of a quarter written as a digit, a Roman numeral or an ordinal word
+/// ("1", "IV", "first", "третьем"); the rule admits nothing else.
+fn quarter(s: &str) -> u32 {
+    let s = s.to_lowercase();
+    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| s.starts_with(p));
+    if let Some(n) = roman(&s.to_uppercase()).filter(|n| (1..=4).contains(n)) {
+        n
+    } else if starts(&["1", "fi", "перв"]) {
+        1
+    } else if starts(&["2", "se", "втор"]) {
+        2
+    } else if starts(&["3", "th", "трет"]) {
+        3
+    } else {
+        4
+    }
 }
 
 /// A Roman numeral up to XXI.

@@ -88,6 +88,11 @@ pub(crate) enum Value {
     /// Years after the dateline's (this year = 0, last year = -1, two years ago = -2):
     /// dated only under one, or by the document's date.
     YearsFromDateline(i32),
+    /// A month of the dateline's year or one near it ("in May this year", "в мае
+    /// прошлого года"): dated only under a dateline, or by the document's date.
+    MonthFromDateline { month: u32, years: i32 },
+    /// Months after the dateline's month (next month = 1, "в прошлом месяце" = -1).
+    MonthsFromDateline(i32),
 }
 
 /// A found expression in bytes, for the other extractors (events take their date from
@@ -97,6 +102,8 @@ pub(crate) struct Found {
     pub range: Range<usize>,
     pub kind: TimexType,
     pub value: Option<String>,
+    /// Whether it is a news item's dateline.
+    pub dateline: bool,
 }
 
 /// Finds every temporal expression outside `skip` (citations, the bibliography).

@@ -184,3 +184,31 @@ fn until_a_day_or_a_month_is_an_interval_open_at_its_start() {
     one(ru, "до 10 апреля", "../2019-04-10");
     one(ru, "от 5 до 10 мая", "2019-05-05/2019-05-10");
 }
+
+#[test]
+fn quarters_ends_of_years_and_ranges_opened_by_between_or_so() {
+    one("Форум пройдёт в I квартале 2026 года в Худжанде.", "I квартале 2026 года", "2026-33");
+    one("Отчёт будет готов в третьем квартале 2025 г.", "третьем квартале 2025 г.", "2025-35");
+    one("The survey closes in the second quarter of 2027.", "the second quarter of 2027", "2027-34");
+    one("Sales rose in Q4 2023 in Osh.", "Q4 2023", "2023-36");
+    one("Сборник издадут до конца 2026 года.", "до конца 2026 года", "../2026");
+    one("The catalogue will appear by the end of 2026.", "by the end of 2026", "../2026");
+    one("В 2019 году олимпиада прошла со 2 по 5 мая.", "со 2 по 5 мая", "2019-05-02/2019-05-05");
+    one("In 2018 the school ran between 4 and 9 August.", "between 4 and 9 August", "2018-08-04/2018-08-09");
+}
+
+#[test]
+fn a_date_alone_on_its_line_dates_the_news_item_under_it() {
+    let text = "Headline of the item\n14.03.2022\nIn 2009 the two universities signed an agreement. \
+                Applications are accepted until 30 April. Next month a delegation will visit Osh. \
+                In May of last year the first students arrived.";
+    one(text, "until 30 April", "../2022-04-30");
+    one(text, "Next month", "2022-04");
+    one(text, "May of last year", "2021-05");
+    let ru = "Новости\n3 октября 2024 г.\nСоглашение было подписано в 2017 году. \
+              Приём заявок продлится до 15 ноября. В следующем месяце пройдёт форум, \
+              а в мае текущего года прошли Дни культуры.";
+    one(ru, "до 15 ноября", "../2024-11-15");
+    one(ru, "следующем месяце", "2024-11");
+    one(ru, "мае текущего года", "2024-05");
+}
