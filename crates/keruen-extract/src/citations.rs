@@ -18,7 +18,7 @@ fn part_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(&format!(
-            r"^(?:(?:see|cf\.|e\.g\.|see also|см\.|ср\.)\s+)?(?P<a>{SURNAME})(?:(?:\s*,\s*|\s+)(?:and|&|и)\s+(?:{SURNAME})|\s*,\s*(?:{SURNAME})(?:\s*,\s*(?:{SURNAME}))*\s*,?\s*(?:and|&|и)\s+(?:{SURNAME})|(?:\s*,\s*(?:{SURNAME})){{1,3}})?(?:\s+(?:et\s+al\.?|и\s+др\.?))?(?:\s*,\s*|\s+)(?:(?P<md>\p{{L}}+\s+[0-9]{{1,2}},\s+)|(?P<dm>[0-9]{{1,2}}\s+\p{{L}}+\s+))?(?P<y>(?:1[6-9]|20)[0-9]{{2}})(?P<suf>[a-zа-я])?\b(?:\s*[,:]\s*(?:(?:pp?\.|P\.|[сС]\.|стр\.)\s*)?(?P<p>[0-9]+(?:\s*[-–—]\s*[0-9]+)?))?"
+            r"^(?:(?:see|cf\.|e\.g\.|see also|см\.|см\.\s+также|ср\.)\s*:?\s+)?(?P<a>{SURNAME})(?:(?:\s*,\s*|\s+)(?:and|&|и)\s+(?:{SURNAME})|\s*,\s*(?:{SURNAME})(?:\s*,\s*(?:{SURNAME}))*\s*,?\s*(?:and|&|и)\s+(?:{SURNAME})|(?:\s*,\s*(?:{SURNAME})){{1,3}})?(?:\s+(?:et\s+al\.?|и\s+др\.?))?(?:\s*,\s*|\s+)(?:(?P<md>\p{{L}}+\s+[0-9]{{1,2}},\s+)|(?P<dm>[0-9]{{1,2}}\s+\p{{L}}+\s+))?(?P<y>(?:1[6-9]|20)[0-9]{{2}})(?P<suf>[a-zа-я])?\b(?:\s*[,:]\s*(?:(?:pp?\.|P\.|[сС]\.|стр\.)\s*)?(?P<p>[0-9]+(?:\s*[-–—]\s*[0-9]+)?))?"
         ))
         .expect("citation part regex")
     })
@@ -28,7 +28,7 @@ fn narrative_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(&format!(
-            r"(?P<a>{SURNAME})(?:\s+(?:and|&|и)\s+(?:{SURNAME}))?(?:\s+(?:et\s+al\.?|и\s+др\.?))?\s+\((?P<y>(?:1[6-9]|20)[0-9]{{2}})(?P<suf>[a-zа-я])?(?:\s*[,:]\s*(?:(?:pp?\.|[сС]\.)\s*)?(?P<p>[0-9]+(?:\s*[-–—]\s*[0-9]+)?))?\)"
+            r"(?P<ini>(?:\p{{Lu}}\.\s?){{1,2}}\s*)?(?P<a>{SURNAME})(?:\s+(?:and|&|и)\s+(?:{SURNAME}))?(?:\s+(?:et\s+al\.?|и\s+др\.?))?\s+\((?P<y>(?:1[6-9]|20)[0-9]{{2}})(?P<suf>[a-zа-я])?(?:\s*[,:]\s*(?:(?:pp?\.|[сС]\.)\s*)?(?P<p>[0-9]+(?:\s*[-–—]\s*[0-9]+)?))?\)"
         ))
         .expect("narrative citation regex")
     })
@@ -101,18 +101,19 @@ pub(crate) fn find(doc: &Doc, is_place: &dyn Fn(&str) -> bool) -> Vec<Citation> 
         for part in inner.as_str().split(';') {
             let lead = part.len() - part.trim_start().len();
             let trimmed = part.trim();
-            let start = at + lead;
+            let part_start = at + lead;
             at += part.len() + 1;
             let Some(c) = part_re().captures(trimmed) else { continue };
             let author = c["a"].to_string();
+            // "see:", "см.:" before the author are not part of the citation.
+            let start = part_start + c.name("a").expect("author").start();
             if NOT_AUTHORS.contains(&author.to_lowercase().as_str()) || is_place(&author) {
                 continue;
             }
             // The span runs to the end of the part when what follows the pages is a
             // short source note ("Nazarbayev, 2007: 14. camonitor.kz"); otherwise to the
             // end of the match.
-            let m_end = c.get(0).expect("match").end();
-            let span_end = start + m_end;
+            let span_end = part_start + c.get(0).expect("match").end();
             out.push(Citation {
                 author,
                 year: Some(format!("{}{}", &c["y"], c.name("suf").map(|s| s.as_str()).unwrap_or(""))),
@@ -130,7 +131,14 @@ pub(crate) fn find(doc: &Doc, is_place: &dyn Fn(&str) -> bool) -> Vec<Citation> 
         if NOT_AUTHORS.contains(&author.to_lowercase().as_str()) || is_place(&author) {
             continue;
         }
-        let (s, e) = (doc.ch(m.start()), doc.ch(m.end()));
+        // Initials before the surname belong to the span ("К. Токаев (2019)"), unless
+        // the capital is the end of a word ("…USA. Cummings (2012)").
+        let from = match c.name("ini") {
+            Some(i) if !text[..i.start()].ends_with(char::is_alphanumeric) => i.start(),
+            _ => c.name("a").expect("author").start(),
+        };
+        let m = &text[from..m.end()];
+        let (s, e) = (doc.ch(from), doc.ch(from + m.len()));
         if out.iter().any(|x| x.start < e && s < x.end) {
             continue;
         }
@@ -140,7 +148,7 @@ pub(crate) fn find(doc: &Doc, is_place: &dyn Fn(&str) -> bool) -> Vec<Citation> 
             pages: c.name("p").map(|p| clean_pages(p.as_str())),
             start: s,
             end: e,
-            text: m.as_str().to_string(),
+            text: m.to_string(),
             reference: None,
         });
     }
@@ -440,6 +448,34 @@ mod tests {
         assert_eq!(c.len(), 1, "{c:?}");
         assert_eq!((c[0].author.as_str(), c[0].year.as_deref()), ("Ivanov", Some("2011")));
         assert_eq!(c[0].text, "Ivanov, Petrova, 2011: 34");
+    }
+
+    #[test]
+    fn see_before_the_author_and_initials_before_a_narrative_surname() {
+        let c = cites(
+            "Об этом писали (см.: Лаумулин, 2011; Сыроежкин, 2015), а К. Токаев (2019) возражал. \
+             Others agree (see: Olcott, 2005; Starr, 2013). In the USA. Cummings (2012) disagreed.",
+        );
+        let got: Vec<&str> = c.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(
+            got,
+            [
+                "Лаумулин, 2011",
+                "Сыроежкин, 2015",
+                "К. Токаев (2019)",
+                "Olcott, 2005",
+                "Starr, 2013",
+                "Cummings (2012)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bibliography_heading_without_blank_lines_around_it() {
+        let text = "As Olcott (2005) showed, the archive grew.\nReferences\nOlcott M. (2005). Central Asia's Second Chance. Washington.\nStarr S. (2013). Lost Enlightenment. Princeton.\n";
+        let (cites, refs) = crate::find_citations(text);
+        assert_eq!(refs.len(), 2, "{refs:?}");
+        assert_eq!(cites[0].reference, Some(0));
     }
 
     #[test]

@@ -126,6 +126,13 @@ fn paragraphs(text: &str, lex: &Lexicon) -> Vec<Paragraph> {
             if let Some(s) = start.take() {
                 blocks.push(s..at);
             }
+        } else if line.len() < 80 && lex.is_bibliography_heading(line.trim()) {
+            // "References" on a line of its own is a block of its own, even where no
+            // blank line sets it off from the text before or the entries after it.
+            if let Some(s) = start.take() {
+                blocks.push(s..at);
+            }
+            blocks.push(at..end);
         } else if start.is_none() {
             start = Some(at);
         }

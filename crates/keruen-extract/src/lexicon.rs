@@ -151,7 +151,11 @@ impl Lexicon {
         if t.starts_with('#') {
             return true;
         }
-        if t.is_empty() || t.len() > 160 || t.contains('\n') || t.ends_with(['.', ',', ';', ':', '!', '?']) {
+        if t.is_empty()
+            || t.chars().count() > 160
+            || t.contains('\n')
+            || t.ends_with(['.', ',', ';', ':', '!', '?'])
+        {
             return false;
         }
         if self.is_bibliography_heading(t) {

@@ -198,7 +198,7 @@ pub(crate) fn wanted(text: &str, russian: bool) -> [bool; 3] {
         WordSet::new([org.as_str(), person().as_str(), region().as_str()]).expect("shape set")
     });
     let m = set.matches(text);
-    [m.matched(0), m.matched(1), m.matched(2)]
+    [m.contains(&0), m.contains(&1), m.contains(&2)]
 }
 
 /// Names in `text[range]` recognised by shape, of the kinds `wanted` allows.

@@ -184,3 +184,21 @@ fn an_agreement_named_with_its_signing_date_is_an_event_and_schools_are_educatio
         .is_empty()
     );
 }
+
+#[test]
+fn a_known_event_dated_in_brackets_and_a_founding_with_its_place_first() {
+    has(
+        "The programme of the Days of Culture of Tajikistan in Kazakhstan (Astana, 9–12 June 2008) included a round table.",
+        "culture_days",
+        Some("2008-06-09/2008-06-12"),
+        &["KZ", "TJ"],
+    );
+    has(
+        "In May 2021 the academies of Kyrgyzstan and Uzbekistan founded in Osh a joint centre of oriental studies.",
+        "founding",
+        Some("2021-05"),
+        &["KG", "UZ"],
+    );
+    // A title in capitals is a heading, whatever its length in bytes.
+    assert!(kinds("КУЛЬТУРНЫЕ СВЯЗИ КАЗАХСТАНА И УЗБЕКИСТАНА В 1958–2022 ГГ.: ОТ ДЕКАД ИСКУССТВА К ДНЯМ КУЛЬТУРЫ\n\nВ 1958 году Декада узбекской литературы прошла в Алма-Ате.").len() == 1);
+}

@@ -223,6 +223,29 @@ fn signed_with_date(text: &str, t: &Trigger, sentence: &Range<usize>) -> bool {
     })
 }
 
+/// Whether a trigger is followed, within its noun phrase, by its place and date in
+/// brackets ("the programme of the Days of Culture of Tajikistan in Kazakhstan
+/// (Astana, 9–12 June 2008)"): an event told for the first time, not a known one.
+fn dated_in_brackets(text: &str, t: &Trigger, sentence: &Range<usize>, live: &dyn Fn(usize) -> bool) -> bool {
+    let mut end = (t.range.end + 240).min(sentence.end);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let after = &text[t.range.end..end];
+    let Some(open) = after.find('(') else { return false };
+    // A citation in brackets ("(Оразбаева, 2012а)") dates a source, not the event.
+    if after[..open].contains([',', ';', '.', ':'])
+        || after[..open].chars().count() > 60
+        || !live(t.range.end + open + 1)
+    {
+        return false;
+    }
+    let inner = after[open + 1..].split(')').next().unwrap_or("");
+    inner
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|w| w.len() == 4 && (w.starts_with("19") || w.starts_with("20")))
+}
+
 /// The live triggers of a sentence: not in a negated part or a citation, not a
 /// mention of a known event, not a sequel without its antecedent.
 pub(crate) fn of_sentence(
@@ -246,7 +269,9 @@ pub(crate) fn of_sentence(
     // that could name a known event.
     found.retain(|t| {
         let verb = t.event_type == EventType::Founding && !nominal_founding(&text[t.range.clone()]);
-        verb || !rules.refers_back(text, t.range.start) || signed_with_date(text, t, r)
+        verb || !rules.refers_back(text, t.range.start)
+            || signed_with_date(text, t, r)
+            || dated_in_brackets(text, t, r, live)
     });
     suppress(text, scan, named, &mut found);
     apposition(text, &mut found);

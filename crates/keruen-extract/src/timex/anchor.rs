@@ -200,6 +200,17 @@ pub(crate) fn resolve(
                 used = Some(Anchor { year: y, from: Some(at) });
                 Some(month_in(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, None))
             }),
+            Value::SeasonFromDateline { season, years } => news.map(|(y, _, at)| {
+                used = Some(Anchor { year: y, from: Some(at) });
+                format!("{:04}-{season}", y + years)
+            }),
+            Value::WeeksFromDateline(n) => news.and_then(|(y, d, at)| {
+                let d = d?;
+                let monday = Day::from_ymd(2024, 1, 1)?; // a Monday
+                let week_start = d.0 - (d.0 - monday.0).rem_euclid(7) + 7 * n;
+                used = Some(Anchor { year: y, from: Some(at) });
+                Some(format!("{}/{}", Day(week_start), Day(week_start + 6)))
+            }),
             Value::YearsAfter(n) => anchor.map(|(y, _, at)| {
                 used = Some(Anchor { year: y, from: at });
                 format!("{:04}", y + n)

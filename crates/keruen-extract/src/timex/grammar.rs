@@ -68,6 +68,12 @@ enum Rule {
     DatelineMonth,
     /// A quarter of a year / в I квартале 2025 года: q, y.
     Quarter,
+    /// This, next or last season / этой весной: s, rel.
+    DatelineSeason,
+    /// Last, this or next week / на прошлой неделе: rel.
+    DatelineWeek,
+    /// A month alone after a preposition ("in August", "в марте", "на октябрь"): m.
+    BareMonth,
 }
 
 /// Compiled rules.
@@ -148,6 +154,7 @@ impl Grammar {
             (format!(r"\b(?:[Ff]rom|[Bb]etween)\s+(?P<d1>{d}){dsuf}\s+(?:of\s+)?(?:(?P<m1>{mon_en})\s+)?(?:(?P<y1>{y})\s+)?(?:to|till|until|through|and)\s+(?P<d2>{d}){dsuf}\s+(?:of\s+)?(?P<m2>{mon_en})(?:,?\s+(?P<y2>{y}))?\b"), Rule::DayRange, 9),
             (format!(r"\b(?P<m1>{mon_en})\s+(?P<d1>{d}){dsuf}{dash}(?:(?P<m2>{mon_en})\s+)?(?P<d2>{d}){dsuf}(?:,?\s+(?P<y2>{y}))?\b"), Rule::DayRange, 8),
             (format!(r"\b(?P<d1>{d}){dsuf}(?:\s+(?P<m1>{mon}))?{dash}(?P<d2>{d}){dsuf}\s+(?P<m2>{mon})(?:,?\s+(?P<y2>{y}){g}?|\b)"), Rule::DayRange, 8),
+            (format!(r"\b(?P<y2>{y})\s*г\.,\s+(?P<d1>{d})(?:\s+(?P<m1>{mon_ru}))?{dash}(?P<d2>{d})\s+(?P<m2>{mon_ru})"), Rule::DayRange, 9),
             (format!(r"\b(?:[Сс]о?|[Оо]т)\s+(?P<d1>{d})\s+(?:(?P<m1>{mon_ru})\s+)?(?:(?P<y1>{y}){g}?\s+)?(?:по|до)\s+(?P<d2>{d})\s+(?P<m2>{mon_ru})(?:\s+(?P<y2>{y}){g}?)?"), Rule::DayRange, 9),
             (format!(r"(?:\b(?:[Сс]|[Ff]rom)\s+)?\b{nd1}(?:\s*г\.)?(?:\s+(?:по|до|to|till|until)\s+|{dash}){nd2}(?:\s*г\.)?"), Rule::DayRange, 9),
             // --- intervals of months and years ------------------------------------
@@ -169,6 +176,7 @@ impl Grammar {
             // --- dates -------------------------------------------------------------
             (format!(r"\b(?P<m>{mon_en})\s+(?P<d>{d}){dsuf},?\s+(?P<y>{y})\b"), Rule::FullDate, 6),
             (format!(r"\b(?:the\s+)?(?P<d>{d}){dsuf}\s+(?:of\s+)?(?P<m>{mon}),?\s+(?P<y>{y})(?:{g}|\b)"), Rule::FullDate, 6),
+            (format!(r"\b(?P<y>{y})\s*г\.,\s+(?P<d>{d})\s+(?P<m>{mon_ru})"), Rule::FullDate, 6),
             (r"\b(?P<d>[0-3]?[0-9])\.(?P<m>[01]?[0-9])\.(?P<y>1[0-9]{3}|20[0-9]{2})(?:\s*(?:г\.|года|году))?".to_string(), Rule::NumericDate, 6),
             (r"\b(?P<d>[0-3]?[0-9])/(?P<m>[01]?[0-9])/(?P<y>1[0-9]{3}|20[0-9]{2})\b".to_string(), Rule::NumericDate, 5),
             (r"\b(?P<y>1[0-9]{3}|20[0-9]{2})-(?P<m>[01][0-9])-(?P<d>[0-3][0-9])\b".to_string(), Rule::NumericDate, 6),
@@ -201,10 +209,13 @@ impl Grammar {
             // --- relative to an earlier date ---------------------------------------
             (r"\b(?:[Tt]he\s+(?:following|next|same|previous)\s+(?:day|evening|morning|night)|[Tt]he\s+day\s+(?:after|before)|[Сс]ледующий\s+день|[Тт]от\s+же\s+день|[Нн]акануне)\b".to_string(), Rule::RelativeDay, 4),
             (r"\b(?:[Tt]he\s+(?:following|next|same|previous)\s+year|[Tt]hat\s+(?:same\s+)?year|[Тт]ом\s+же\s+году|[Сс]ледующий\s+год|[Сс]ледующем\s+году|[Nn]ext\s+year)\b".to_string(), Rule::RelativeYear, 4),
-            (format!(r"\b(?:(?:[Ee]arlier|[Ll]ater)\s+)?[Tt]his\s+year\b|\b[Ll]ast\s+year\b|\b(?P<n>[0-9]{{1,2}}|{num_words})\s+years?\s+ago\b|\b(?:начале\s+|конце\s+|середине\s+)?(?:[Ээ]том|[Тт]екущем|[Пп]рошлом)\s+году\b|\b(?:начале\s+|конце\s+|середине\s+)?(?:[Ээ]того|[Тт]екущего|[Пп]рошлого)\s+года\b"), Rule::DatelineYear, 4),
+            (format!(r"\b(?:(?:[Ee]arlier|[Ll]ater)\s+)?[Tt]his\s+year\b|\b[Ll]ast\s+year\b|\b(?P<n>[0-9]{{1,3}}|{num_words})\s+years?\s+ago\b|\b(?:начале\s+|конце\s+|середине\s+)?(?:[Ээ]том|[Тт]екущем|[Пп]рошлом)\s+году\b|\b(?:начале\s+|конце\s+|середине\s+)?(?:[Ээ]того|[Тт]екущего|[Пп]рошлого)\s+года\b"), Rule::DatelineYear, 4),
             (format!(r"\b(?P<m>{mon_en}),?\s+(?:of\s+)?(?P<rel>this|last|next)\s+year\b|\b(?P<m2>{mon_ru})\s+(?P<rel2>текущего|этого|прошлого|следующего)\s+года\b"), Rule::DatelineYearMonth, 5),
             (r"\b(?:[Tt]his|[Ll]ast|[Nn]ext)\s+month\b|\b(?:[Ээ]том|[Тт]екущем|[Пп]рошлом|[Сс]ледующем)\s+месяце\b".to_string(), Rule::DatelineMonth, 4),
             (format!(r"\b(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+of\s+(?P<y>{y})\b|\bQ(?P<qn>[1-4])\s+(?P<y2>{y})\b|\b(?P<qr>IV|I{{1,3}}|[1-4](?:-?(?:м|й|го))?|[Пп]ерв\w*|[Вв]тор\w*|[Тт]рет\w*|[Чч]етв[её]рт\w*)\s+квартал\w*\s+(?P<y3>{y}){g}?"), Rule::Quarter, 7),
+            (format!(r"\b(?P<rel>[Tt]his|[Nn]ext|[Ll]ast)\s+(?P<s>{season_en})\b|\b(?P<rel2>[Ээ]той|[Сс]ледующей|[Пп]рошлой)\s+(?P<s2>{season_ru})"), Rule::DatelineSeason, 5),
+            (r"\b(?:[Ll]ast|[Tt]his|[Nn]ext)\s+week\b|\b(?:[Пп]рошлой|[Ээ]той|[Сс]ледующей)\s+неделе\b".to_string(), Rule::DatelineWeek, 4),
+            (format!(r"\b(?P<m>{mon_en}|{mon_ru})\b"), Rule::BareMonth, 2),
             (format!(r"\b(?P<w>{weekday})\b"), Rule::Weekday, 3),
             (r"\b(?:[Tt]oday|[Yy]esterday|[Сс]егодня|[Вв]чера)\b".to_string(), Rule::Today, 3),
             (format!(r"\b(?P<n>[0-9]{{1,2}}|{num_words})\s+days?\s+later\b|\b(?:[Чч]ерез|[Сс]пустя)\s+(?P<n2>[0-9]{{1,2}}|{num_words})\s+(?:дня|дней|день)\b"), Rule::DaysLater, 5),
@@ -219,7 +230,7 @@ impl Grammar {
             })
             .collect();
         let trigger = Regex::new(&format!(
-            r"[0-9]|{mon_en}|(?i:{mon_ru}|centur|век|вв\.|{season_en}|{season_ru}|following|same\s+(?:day|year|evening|morning|night)|that\s+year|next\s+year|last\s+year|than\s+an?\s|quarter\s+of|half\s+a\s+century|decade|десятилет|столет|полу?в|полтора|полутора|тот\s+же|том\s+же|того\s+же|ту\s+же|той\s+же|следующ|накануне|четверть|полвека|полстолетия|today|yesterday|сегодня|вчера|this\s+year|last\s+year|years?\s+ago|later|earlier|этом\s+году|этого\s+года|прошл|текущ|месяце|this\s+month|last\s+month|next\s+month)|{num_words}|{weekday}"
+            r"[0-9]|{mon_en}|(?i:{mon_ru}|centur|век|вв\.|{season_en}|{season_ru}|following|same\s+(?:day|year|evening|morning|night)|that\s+year|next\s+year|last\s+year|than\s+an?\s|quarter\s+of|half\s+a\s+century|decade|десятилет|столет|полу?в|полтора|полутора|тот\s+же|том\s+же|того\s+же|ту\s+же|той\s+же|следующ|накануне|четверть|полвека|полстолетия|today|yesterday|сегодня|вчера|this\s+year|last\s+year|years?\s+ago|later|earlier|этом\s+году|этого\s+года|прошл|текущ|месяце|неделе|week)|{num_words}|{weekday}"
         ))
         .expect("trigger regex");
         let map = |list: &[(&str, u32, &str)]| list.iter().map(|(f, n, _)| (f.to_lowercase(), *n)).collect();
@@ -242,7 +253,7 @@ impl Grammar {
             return;
         }
         // One pass of the set tells which rules can match; only those run.
-        for i in self.set.matches(slice).iter() {
+        for i in self.set.matches(slice) {
             let (re, rule, priority) = &self.rules[i];
             for caps in re.captures_in(text, range.clone()) {
                 let m = caps.get(0).expect("whole match");
@@ -265,6 +276,9 @@ impl Grammar {
                     {
                         end -= 1;
                     }
+                }
+                if *rule == Rule::BareMonth && !after_preposition(text, m.start()) {
+                    continue;
                 }
                 if let Some((kind, value)) = self.value(*rule, &caps) {
                     out.push(Candidate { range: m.start()..end, kind, value, priority: *priority });
@@ -515,6 +529,29 @@ impl Grammar {
                 };
                 Some((Date, Value::MonthFromDateline { month, years }))
             }
+            Rule::DatelineSeason => {
+                let s = c.name("s").or_else(|| c.name("s2"))?.as_str().to_lowercase();
+                let season = *self.seasons.get(&s)?;
+                let rel = c.name("rel").or_else(|| c.name("rel2"))?.as_str().to_lowercase();
+                let years = match rel.as_str() {
+                    "next" | "следующей" => 1,
+                    "last" | "прошлой" => -1,
+                    _ => 0,
+                };
+                Some((Date, Value::SeasonFromDateline { season, years }))
+            }
+            Rule::DatelineWeek => {
+                let t = c.get(0)?.as_str().to_lowercase();
+                let weeks = if t.starts_with("last") || t.starts_with("прошл") {
+                    -1
+                } else if t.starts_with("next") || t.starts_with("следующ") {
+                    1
+                } else {
+                    0
+                };
+                Some((Interval, Value::WeeksFromDateline(weeks)))
+            }
+            Rule::BareMonth => Some((Date, Value::NeedsYear { month: self.month(c, "m")?, day: None })),
             Rule::DatelineMonth => {
                 let t = c.get(0)?.as_str().to_lowercase();
                 let months = if t.starts_with("last") || t.starts_with("прошл") {
@@ -548,6 +585,40 @@ impl Grammar {
 /// `YYYY-MM-DD` if the day exists.
 pub(crate) fn ymd(y: i32, m: u32, d: u32) -> Option<String> {
     keruen_model::Day::from_ymd(y, m, d).map(|_| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// Whether the word before byte `at` is one that puts a month alone in time ("in
+/// August", "until March", "в марте", "на октябрь"): a month name after anything else
+/// may be a name or a verb ("May", "Март" as a title).
+fn after_preposition(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end();
+    if before.len() == text[..at].len() {
+        return false;
+    }
+    let word = before.rsplit(|c: char| !c.is_alphabetic()).next().unwrap_or("").to_lowercase();
+    matches!(
+        word.as_str(),
+        "in" | "since"
+            | "until"
+            | "till"
+            | "by"
+            | "during"
+            | "from"
+            | "early"
+            | "late"
+            | "mid"
+            | "в"
+            | "во"
+            | "на"
+            | "с"
+            | "со"
+            | "до"
+            | "к"
+            | "по"
+            | "начале"
+            | "середине"
+            | "конце"
+    )
 }
 
 /// The number of a quarter written as a digit, a Roman numeral or an ordinal word

@@ -93,6 +93,11 @@ pub(crate) enum Value {
     MonthFromDateline { month: u32, years: i32 },
     /// Months after the dateline's month (next month = 1, "в прошлом месяце" = -1).
     MonthsFromDateline(i32),
+    /// A season of the dateline's year or one near it ("next spring", "this winter").
+    SeasonFromDateline { season: u32, years: i32 },
+    /// The calendar week (Monday to Sunday) a number of weeks from the dateline's
+    /// ("last week" = -1).
+    WeeksFromDateline(i32),
 }
 
 /// A found expression in bytes, for the other extractors (events take their date from

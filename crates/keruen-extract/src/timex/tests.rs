@@ -212,3 +212,22 @@ fn a_date_alone_on_its_line_dates_the_news_item_under_it() {
     one(ru, "следующем месяце", "2024-11");
     one(ru, "мае текущего года", "2024-05");
 }
+
+#[test]
+fn a_month_alone_after_a_preposition_and_chronology_entries() {
+    one("In 2024 the jury met in August in Astana.", "August", "2024-08");
+    one("В 2023 году выставку перенесли на октябрь.", "октябрь", "2023-10");
+    none("In 2024 we wrote. May the festival last.", "May");
+    one("1993 г., 12–15 мая — Дни культуры в Бишкеке.", "1993 г., 12–15 мая", "1993-05-12/1993-05-15");
+    one("2022 г., 7 октября — открыт центр.", "2022 г., 7 октября", "2022-10-07");
+}
+
+#[test]
+fn seasons_weeks_and_centuries_ago_from_the_dateline() {
+    let text = "DUSHANBE, 14 October 2024 — The festival held last week honoured a director born \
+                110 years ago. Next spring the students arrive; this winter the scripts are written.";
+    one(text, "last week", "2024-10-07/2024-10-13");
+    one(text, "110 years ago", "1914");
+    one(text, "Next spring", "2025-21");
+    one(text, "this winter", "2024-24");
+}
