@@ -316,8 +316,12 @@ pub(crate) fn find(
         let bare_line = !para_text.contains('\n')
             && para_text.len() < 120
             && !para_text.ends_with(['.', '!', '?', ')', '»', '"']);
+        // Items of a list that a proposal or a cancellation opens ("It was proposed:").
+        let unrealised_list =
+            item_of.as_ref().is_some_and(|l| scan.cancelled.any(l, &[]) || scan.hypothetical.any(l, &[]));
         if para.heading
             || bare_line
+            || unrealised_list
             || headline(text, &r)
             || (title_paragraph && sentence.paragraph == 0)
             || text[r.clone()].ends_with('?')

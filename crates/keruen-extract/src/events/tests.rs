@@ -202,3 +202,13 @@ fn a_known_event_dated_in_brackets_and_a_founding_with_its_place_first() {
     // A title in capitals is a heading, whatever its length in bytes.
     assert!(kinds("КУЛЬТУРНЫЕ СВЯЗИ КАЗАХСТАНА И УЗБЕКИСТАНА В 1958–2022 ГГ.: ОТ ДЕКАД ИСКУССТВА К ДНЯМ КУЛЬТУРЫ\n\nВ 1958 году Декада узбекской литературы прошла в Алма-Ате.").len() == 1);
 }
+
+#[test]
+fn items_of_a_list_that_a_proposal_opens_are_no_events() {
+    let proposed = "Стороны предложили:\n– провести в 2026 году фестиваль кыргызского и таджикского кино;\n\
+                    – организовать в 2027 году выставку в Бишкеке.";
+    assert!(kinds(proposed).is_empty(), "{:?}", summary(proposed));
+    let agreed = "Стороны договорились:\n– провести в 2026 году фестиваль кыргызского и таджикского кино;\n\
+                  – организовать в 2027 году выставку в Бишкеке.";
+    assert_eq!(kinds(agreed), ["festival", "exhibition"], "{:?}", summary(agreed));
+}
