@@ -270,6 +270,7 @@ pub(crate) fn find(
         .cloned()
         .collect();
     let home = home(text, timexes, named);
+    let datelines: Vec<&Found> = timexes.iter().filter(|t| t.dateline).collect();
     let focus = countries::document_focus(named).or_else(|| home.clone());
     let mut out: Vec<FoundEvent> = Vec::new();
     let mut ctx = Context::default();
@@ -496,10 +497,7 @@ pub(crate) fn find(
                 if planned {
                     return None;
                 }
-                let d = timexes[..timexes.partition_point(|t| t.range.start < r.start)]
-                    .iter()
-                    .rev()
-                    .find(|t| t.dateline)?;
+                let d = datelines[..datelines.partition_point(|t| t.range.start < r.start)].last()?;
                 para.range.contains(&d.range.start).then(|| d.value.clone()).flatten()
             });
             if c.len() == 2 {
