@@ -277,7 +277,7 @@ impl Grammar {
                         end -= 1;
                     }
                 }
-                if *rule == Rule::BareMonth && !after_preposition(text, m.start()) {
+                if *rule == Rule::BareMonth && !month_alone_fits(text, m.start(), m.end()) {
                     continue;
                 }
                 if let Some((kind, value)) = self.value(*rule, &caps) {
@@ -587,10 +587,16 @@ pub(crate) fn ymd(y: i32, m: u32, d: u32) -> Option<String> {
     keruen_model::Day::from_ymd(y, m, d).map(|_| format!("{y:04}-{m:02}-{d:02}"))
 }
 
-/// Whether the word before byte `at` is one that puts a month alone in time ("in
-/// August", "until March", "в марте", "на октябрь"): a month name after anything else
-/// may be a name or a verb ("May", "Март" as a title).
-fn after_preposition(text: &str, at: usize) -> bool {
+/// Whether a month alone at `text[at..end]` is a date: after a word that puts it in
+/// time ("in August", "until March", "в марте", "на октябрь"), or opening a line of a
+/// chronology ("April — the Days of …"). A month name elsewhere may be a name or a
+/// verb ("May", "Март" as a title).
+fn month_alone_fits(text: &str, at: usize, end: usize) -> bool {
+    let line_start = text[..at].trim_end_matches([' ', '\t']).is_empty()
+        || text[..at].trim_end_matches([' ', '\t']).ends_with('\n');
+    if line_start && text[end..].trim_start_matches([' ', '\t']).starts_with(['—', '–', '-', ':']) {
+        return true;
+    }
     let before = text[..at].trim_end();
     if before.len() == text[..at].len() {
         return false;

@@ -217,6 +217,8 @@ fn a_date_alone_on_its_line_dates_the_news_item_under_it() {
 fn a_month_alone_after_a_preposition_and_chronology_entries() {
     one("In 2024 the jury met in August in Astana.", "August", "2024-08");
     one("В 2023 году выставку перенесли на октябрь.", "октябрь", "2023-10");
+    one("2021\nApril — a festival in Osh.\nMay — a forum in Khujand.", "April", "2021-04");
+    one("2021\nApril — a festival in Osh.\nMay — a forum in Khujand.", "May", "2021-05");
     none("In 2024 we wrote. May the festival last.", "May");
     one("1993 г., 12–15 мая — Дни культуры в Бишкеке.", "1993 г., 12–15 мая", "1993-05-12/1993-05-15");
     one("2022 г., 7 октября — открыт центр.", "2022 г., 7 октября", "2022-10-07");
