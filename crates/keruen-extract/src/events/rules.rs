@@ -173,12 +173,20 @@ impl Rules {
         let mut triggers: Vec<Trigger> = Vec::new();
         let mut markers: Vec<Vec<Range<usize>>> = vec![Vec::new(); MARKERS];
         for p in paragraphs {
-            let maybe = self.prefilter.candidates(&text[p.clone()]);
+            // Where each rule's first words occur: a rule runs only there, anchored
+            // (or over the whole paragraph when it has no such words, or when the
+            // offsets of the lower-cased paragraph are not those of the text).
+            let starts = self.prefilter.starts(&text[p.clone()]);
             for (i, &(slot, re)) in scanned.iter().enumerate() {
-                if !maybe[i] {
-                    continue;
-                }
-                let found = re.find_in(text, p.clone()).map(|m| m.range());
+                let found: Vec<Range<usize>> = match starts.as_ref().map(|s| &s[i]) {
+                    Some(Some(at)) if at.is_empty() => continue,
+                    Some(Some(at)) => {
+                        let at: Vec<usize> = at.iter().map(|a| p.start + a).collect();
+                        re.find_at_starts(text, p.clone(), &at)
+                    }
+                    _ => re.find_in(text, p.clone()).map(|m| m.range()).collect(),
+                };
+                let found = found.into_iter();
                 match slot {
                     Slot::Trigger(k) => {
                         let (t, after, _) = &self.triggers[k];
