@@ -318,7 +318,9 @@ impl WordRegex {
         let mut out = Vec::new();
         let mut after = range.start;
         for &s in starts {
-            if s < after || s > hay.len() {
+            // A start inside a character can only come from text whose lower-cased
+            // letters change length one way and another; nothing starts there.
+            if s < after || s > hay.len() || !hay.is_char_boundary(s) {
                 continue;
             }
             let input = Input::new(hay).span(s..hay.len()).anchored(Anchored::Yes);
@@ -371,6 +373,16 @@ mod tests {
         assert_eq!(p.starts("Прошёл Фестиваль"), Some(vec![Some(vec![]), Some(vec![13]), None]));
         // The Kelvin sign lower-cases to one byte: offsets would shift, so no answer.
         assert_eq!(p.starts("\u{212A}elvin concert"), None);
+        // Letters whose lower-case forms change length in opposite directions (İ grows
+        // by a byte, the Kelvin sign shrinks by two) keep the text's length but move
+        // the offsets between them: "фестивал" is found at byte 3 of the lower-cased
+        // text, inside "ф" of the text. The anchored search skips such a start.
+        let text = "\u{130}фестиваль \u{130}\u{212A}";
+        let re = WordRegex::new(r"(?i)\b(?:concerts?|фестивал\w*)").unwrap();
+        let p = Prefilter::new([re.as_str()]);
+        let starts = p.starts(text).expect("same length").remove(0).unwrap();
+        assert_eq!(starts, [3]);
+        assert!(re.find_at_starts(text, 0..text.len(), &starts).is_empty());
     }
 
     #[test]
