@@ -227,11 +227,30 @@ const SPEECH_VERBS: &[&str] = &[
     "пояснила",
 ];
 
+/// Whether a sentence ends a quotation that an earlier sentence opened: it holds a
+/// closing mark and no opening one before it, and who said it follows ("… more than
+/// a hundred," said the director).
+fn quote_ends_here(s: &str) -> bool {
+    let close = s.find(['»', '”']).or_else(|| (s.matches('"').count() == 1).then(|| s.find('"')).flatten());
+    let Some(close) = close else { return false };
+    if s[..close].contains(['«', '“', '„']) {
+        return false;
+    }
+    let after = &s[close..];
+    after.chars().count() < 120
+        && after
+            .split(|c: char| !c.is_alphabetic())
+            .any(|w| SPEECH_VERBS.contains(&w.to_lowercase().as_str()))
+}
+
 /// Whether a sentence is direct speech: it opens with a quotation mark and ends with
 /// who said it. What people say about their plans and feelings ("we received more
 /// applications than ever") is no report of an event.
 fn direct_speech(sentence: &str) -> bool {
     let s = sentence.trim_start();
+    if quote_ends_here(s) {
+        return true;
+    }
     let Some(open) = s.chars().next().filter(|c| matches!(c, '«' | '"' | '“' | '„')) else {
         return false;
     };

@@ -54,7 +54,8 @@ pub(crate) struct Rules {
     reference: WordRegex,
     /// Words right before a trigger that make it one of a series.
     sequel: WordRegex,
-    /// Words right before a date that make it a plan's or a postponement's.
+    /// Words right before a date that make it a plan's or a postponement's, or a
+    /// person's birth or death.
     unrealised: WordRegex,
     /// Words right before a span of years that make it a term.
     term: WordRegex,

@@ -212,3 +212,12 @@ fn items_of_a_list_that_a_proposal_opens_are_no_events() {
                   – организовать в 2027 году выставку в Бишкеке.";
     assert_eq!(kinds(agreed), ["festival", "exhibition"], "{:?}", summary(agreed));
 }
+
+#[test]
+fn a_birth_year_is_no_event_date_and_a_quote_that_ends_here_is_speech() {
+    let text = "A film week of the Kazakh director Shaken Aimanov, born in 1914, was held in Dushanbe in October 2024.";
+    has(text, "performance", Some("2024-10"), &["KZ", "TJ"]);
+    let quote = "\"We received films from every country of the region. We held a festival in Osh in 2019 \
+                 and in Khujand in 2022,\" said the director.";
+    assert!(kinds(quote).is_empty(), "{:?}", summary(quote));
+}
