@@ -303,7 +303,7 @@ impl WordRegex {
     }
 
     /// The matches inside `text[range]` that start at one of `starts` (ascending byte
-    /// offsets in `text`): for a rule whose every match starts with one of a few words,
+    /// offsets in `text[range]`, as [`Prefilter::starts`] gives them): for a rule whose every match starts with one of a few words,
     /// the places where those words occur. Gives what [`WordRegex::find_in`] gives
     /// when every match it could find starts at one of `starts`, at the cost of a short
     /// anchored search at each instead of a scan of the range.
@@ -317,7 +317,7 @@ impl WordRegex {
         let hay = &text[..range.end];
         let mut out = Vec::new();
         let mut after = range.start;
-        for &s in starts {
+        for s in starts.iter().map(|s| range.start + s) {
             // A start inside a character can only come from text whose lower-cased
             // letters change length one way and another; nothing starts there.
             if s < after || s > hay.len() || !hay.is_char_boundary(s) {

@@ -236,7 +236,12 @@ fn quote_ends_here(s: &str) -> bool {
     if s[..close].contains(['«', '“', '„']) {
         return false;
     }
-    let after = &s[close..];
+    attributed(&s[close..])
+}
+
+/// Whether the text after a closing quotation mark says who spoke, within a short
+/// attribution (", – сказал он", "said the director").
+fn attributed(after: &str) -> bool {
     after.chars().count() < 120
         && after
             .split(|c: char| !c.is_alphabetic())
@@ -258,11 +263,7 @@ fn direct_speech(sentence: &str) -> bool {
     let Some(end) = s[open.len_utf8()..].rfind(close).map(|i| i + open.len_utf8()) else {
         return false;
     };
-    let after = &s[end..];
-    after.chars().count() < 120
-        && after
-            .split(|c: char| !c.is_alphabetic())
-            .any(|w| SPEECH_VERBS.contains(&w.to_lowercase().as_str()))
+    attributed(&s[end..])
 }
 
 pub(crate) fn find(

@@ -181,10 +181,7 @@ impl Rules {
             for (i, &(slot, re)) in scanned.iter().enumerate() {
                 let found: Vec<Range<usize>> = match starts.as_ref().map(|s| &s[i]) {
                     Some(Some(at)) if at.is_empty() => continue,
-                    Some(Some(at)) => {
-                        let at: Vec<usize> = at.iter().map(|a| p.start + a).collect();
-                        re.find_at_starts(text, p.clone(), &at)
-                    }
+                    Some(Some(at)) => re.find_at_starts(text, p.clone(), at),
                     _ => re.find_in(text, p.clone()).map(|m| m.range()).collect(),
                 };
                 let found = found.into_iter();

@@ -197,6 +197,15 @@ fn nominal_founding(t: &str) -> bool {
         .any(|n| t.starts_with(n))
 }
 
+/// Up to `bytes` of the sentence after a trigger (ending on a character boundary).
+fn after_trigger<'t>(text: &'t str, t: &Trigger, sentence: &Range<usize>, bytes: usize) -> &'t str {
+    let mut end = (t.range.end + bytes).min(sentence.end);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[t.range.end..end]
+}
+
 /// Whether an agreement that the text mentions as known ("under the agreement …")
 /// is told with its signing ("…, signed in 1994", "…, подписанного в 2017 году"):
 /// that is the news of it, an event of its own.
@@ -204,12 +213,8 @@ fn signed_with_date(text: &str, t: &Trigger, sentence: &Range<usize>) -> bool {
     if t.event_type != EventType::Agreement {
         return false;
     }
-    let mut end = (t.range.end + 200).min(sentence.end);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let after = &text[t.range.end..end];
-    let clause = after.split([';', '.', '(']).next().unwrap_or("").to_lowercase();
+    let clause =
+        after_trigger(text, t, sentence, 200).split([';', '.', '(']).next().unwrap_or("").to_lowercase();
     let Some(at) = ["signed", "concluded", "подписанн", "заключенн", "заключённ"]
         .iter()
         .filter_map(|w| clause.find(w))
@@ -227,11 +232,7 @@ fn signed_with_date(text: &str, t: &Trigger, sentence: &Range<usize>) -> bool {
 /// brackets ("the programme of the Days of Culture of Tajikistan in Kazakhstan
 /// (Astana, 9–12 June 2008)"): an event told for the first time, not a known one.
 fn dated_in_brackets(text: &str, t: &Trigger, sentence: &Range<usize>, live: &dyn Fn(usize) -> bool) -> bool {
-    let mut end = (t.range.end + 240).min(sentence.end);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let after = &text[t.range.end..end];
+    let after = after_trigger(text, t, sentence, 240);
     let Some(open) = after.find('(') else { return false };
     // A citation in brackets ("(Оразбаева, 2012а)") dates a source, not the event.
     if after[..open].contains([',', ';', '.', ':'])

@@ -148,6 +148,10 @@ pub(crate) fn resolve(
             anchor = Some((y, d, Some(at)));
         });
         let fixed = news.is_some();
+        // The year of the dateline, else of the document's date.
+        let dateline_year = news
+            .map(|(year, _, at)| Anchor { year, from: Some(at) })
+            .or(from_doc.map(|(year, _)| Anchor { year, from: None }));
         let mut used: Option<Anchor> = None;
         let value = match &c.value {
             Value::Known(v) => Some(v.clone()),
@@ -182,16 +186,14 @@ pub(crate) fn resolve(
                 let ahead = if future_around(doc, c.range.start) { 7 } else { 0 };
                 Some(Day(d.0 - back + ahead).to_string())
             }),
-            Value::YearsFromDateline(n) => {
-                news.map(|(y, _, at)| (y, Some(at))).or(from_doc.map(|(y, _)| (y, None))).map(|(y, from)| {
-                    used = Some(Anchor { year: y, from });
-                    format!("{:04}", y + n)
-                })
-            }
+            Value::YearsFromDateline(n) => dateline_year.map(|anchor @ Anchor { year, .. }| {
+                used = Some(anchor);
+                format!("{:04}", year + n)
+            }),
             Value::MonthFromDateline { month, years } => {
-                news.map(|(y, _, at)| (y, Some(at))).or(from_doc.map(|(y, _)| (y, None))).map(|(y, from)| {
-                    used = Some(Anchor { year: y, from });
-                    month_in(y + years, *month, None)
+                dateline_year.map(|anchor @ Anchor { year, .. }| {
+                    used = Some(anchor);
+                    month_in(year + years, *month, None)
                 })
             }
             Value::MonthsFromDateline(n) => news.and_then(|(y, d, at)| {

@@ -521,48 +521,18 @@ impl Grammar {
             }
             Rule::DatelineYearMonth => {
                 let month = self.month(c, "m").or_else(|| self.month(c, "m2"))?;
-                let rel = c.name("rel").or_else(|| c.name("rel2"))?.as_str();
-                let years = match rel {
-                    "last" | "прошлого" => -1,
-                    "next" | "следующего" => 1,
-                    _ => 0,
-                };
+                let years = step(c.name("rel").or_else(|| c.name("rel2"))?.as_str());
                 Some((Date, Value::MonthFromDateline { month, years }))
             }
             Rule::DatelineSeason => {
                 let s = c.name("s").or_else(|| c.name("s2"))?.as_str().to_lowercase();
                 let season = *self.seasons.get(&s)?;
-                let rel = c.name("rel").or_else(|| c.name("rel2"))?.as_str().to_lowercase();
-                let years = match rel.as_str() {
-                    "next" | "следующей" => 1,
-                    "last" | "прошлой" => -1,
-                    _ => 0,
-                };
+                let years = step(c.name("rel").or_else(|| c.name("rel2"))?.as_str());
                 Some((Date, Value::SeasonFromDateline { season, years }))
             }
-            Rule::DatelineWeek => {
-                let t = c.get(0)?.as_str().to_lowercase();
-                let weeks = if t.starts_with("last") || t.starts_with("прошл") {
-                    -1
-                } else if t.starts_with("next") || t.starts_with("следующ") {
-                    1
-                } else {
-                    0
-                };
-                Some((Interval, Value::WeeksFromDateline(weeks)))
-            }
+            Rule::DatelineWeek => Some((Interval, Value::WeeksFromDateline(step(c.get(0)?.as_str())))),
             Rule::BareMonth => Some((Date, Value::NeedsYear { month: self.month(c, "m")?, day: None })),
-            Rule::DatelineMonth => {
-                let t = c.get(0)?.as_str().to_lowercase();
-                let months = if t.starts_with("last") || t.starts_with("прошл") {
-                    -1
-                } else if t.starts_with("next") || t.starts_with("следующ") {
-                    1
-                } else {
-                    0
-                };
-                Some((Date, Value::MonthsFromDateline(months)))
-            }
+            Rule::DatelineMonth => Some((Date, Value::MonthsFromDateline(step(c.get(0)?.as_str())))),
             Rule::Quarter => {
                 let y = Self::num(c, "y").or_else(|| Self::num(c, "y2")).or_else(|| Self::num(c, "y3"))?;
                 let q = quarter(c.name("q").or_else(|| c.name("qn")).or_else(|| c.name("qr"))?.as_str());
@@ -585,6 +555,19 @@ impl Grammar {
 /// `YYYY-MM-DD` if the day exists.
 pub(crate) fn ymd(y: i32, m: u32, d: u32) -> Option<String> {
     keruen_model::Day::from_ymd(y, m, d).map(|_| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// The step from the dateline that a phrase opens with: "last …", "прошлой …" -1,
+/// "next …", "следующем …" 1, "this …", "текущего …" 0.
+fn step(phrase: &str) -> i32 {
+    let p = phrase.to_lowercase();
+    if p.starts_with("last") || p.starts_with("прошл") {
+        -1
+    } else if p.starts_with("next") || p.starts_with("следующ") {
+        1
+    } else {
+        0
+    }
 }
 
 /// Whether a month alone at `text[at..end]` is a date: after a word that puts it in
